@@ -1,0 +1,159 @@
+//! QR code → SVG string, rendered locally (no canvas, no network).
+
+use core::fmt;
+use core::fmt::Write as _;
+
+use qrcodegen::{QrCode, QrCodeEcc};
+
+/// Why a QR SVG could not be produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum QrError {
+    /// The text does not fit in a version-40 symbol at the chosen error-correction level.
+    DataTooLong,
+    /// A colour option (named: `"dark"` or `"light"`) is not `#rgb`, `#rrggbb` or a lowercase CSS colour name.
+    InvalidColor(&'static str),
+}
+
+impl fmt::Display for QrError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QrError::DataTooLong => f.write_str("text too long for a QR code at this error-correction level"),
+            QrError::InvalidColor(which) => {
+                write!(f, "invalid {which} colour: use #rgb, #rrggbb or a lowercase CSS colour name")
+            }
+        }
+    }
+}
+
+impl core::error::Error for QrError {}
+
+/// Error-correction level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ecc {
+    Low,
+    #[default]
+    Medium,
+    Quartile,
+    High,
+}
+
+/// Minimum quiet zone the QR specification requires; smaller borders are raised to it.
+pub const MIN_BORDER: u32 = 4;
+
+/// How [`qr_svg`] draws the symbol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SvgOptions {
+    pub ecc: Ecc,
+    /// Quiet zone in modules. Values below [`MIN_BORDER`] are clamped up to it: scanners need the margin, and an
+    /// app asking for less is better served by a scannable code than by an error.
+    pub border: u32,
+    pub dark: String,
+    pub light: String,
+    /// Accessible name (`<title>` + `aria-labelledby`). `None` uses "QR code".
+    pub title: Option<String>,
+}
+
+impl Default for SvgOptions {
+    fn default() -> Self {
+        Self { ecc: Ecc::Medium, border: MIN_BORDER, dark: "#000000".into(), light: "#ffffff".into(), title: None }
+    }
+}
+
+/// Encodes `text` (UTF-8, byte mode as needed) as a QR code and returns a standalone SVG document: a light
+/// background `<rect>` and one `<path>` with all dark modules, `viewBox` in module units (no fixed size, so CSS
+/// scales it), `role="img"` labelled by its `<title>`.
+pub fn qr_svg(text: &str, opts: &SvgOptions) -> Result<String, QrError> {
+    let dark = checked_color(&opts.dark, "dark")?;
+    let light = checked_color(&opts.light, "light")?;
+    let ecl = match opts.ecc {
+        Ecc::Low => QrCodeEcc::Low,
+        Ecc::Medium => QrCodeEcc::Medium,
+        Ecc::Quartile => QrCodeEcc::Quartile,
+        Ecc::High => QrCodeEcc::High,
+    };
+    let qr = QrCode::encode_text(text, ecl).map_err(|_| QrError::DataTooLong)?;
+    let size = qr.size();
+    let border = u64::from(opts.border.max(MIN_BORDER));
+    let extent = u64::from(size.unsigned_abs()) + 2 * border;
+    let title = opts.title.as_deref().unwrap_or("QR code");
+    // Derived from the title only (never the encoded text, which may hold a secret): two SVGs on one page with
+    // different titles get different ids, and equal ids only ever point at equal text.
+    let id = format!("qr-title-{:08x}", fnv1a(title.as_bytes()));
+
+    let mut svg = String::with_capacity(256 + (size as usize) * (size as usize) * 4);
+    // Writing to a String cannot fail; the results are ignored rather than unwrapped.
+    let _ = write!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {extent} {extent}\" role=\"img\" \
+         aria-labelledby=\"{id}\" shape-rendering=\"crispEdges\"><title id=\"{id}\">"
+    );
+    escape_xml_into(&mut svg, title);
+    let _ = write!(
+        svg,
+        "</title><rect width=\"{extent}\" height=\"{extent}\" fill=\"{light}\"/><path fill=\"{dark}\" d=\""
+    );
+    // One horizontal run per stretch of dark modules keeps the path short (about a third of per-module squares).
+    let mut first = true;
+    for y in 0..size {
+        let mut x = 0;
+        while x < size {
+            if !qr.get_module(x, y) {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < size && qr.get_module(x, y) {
+                x += 1;
+            }
+            if !first {
+                svg.push(' ');
+            }
+            first = false;
+            let _ = write!(
+                svg,
+                "M{},{}h{}v1h-{}z",
+                u64::from(start.unsigned_abs()) + border,
+                u64::from(y.unsigned_abs()) + border,
+                x - start,
+                x - start
+            );
+        }
+    }
+    svg.push_str("\"/></svg>");
+    Ok(svg)
+}
+
+/// Accepts only shapes that cannot break out of an attribute value: `#rgb`, `#rrggbb`, or 1–32 lowercase letters
+/// (CSS named colours such as `black`, `rebeccapurple`, `transparent`).
+fn checked_color<'a>(c: &'a str, which: &'static str) -> Result<&'a str, QrError> {
+    let ok = match c.strip_prefix('#') {
+        Some(hex) => (hex.len() == 3 || hex.len() == 6) && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+        None => (1..=32).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_lowercase()),
+    };
+    if ok { Ok(c) } else { Err(QrError::InvalidColor(which)) }
+}
+
+fn escape_xml_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters other than tab/newline are not allowed in XML 1.0 at all.
+            c if c.is_control() && c != '\t' && c != '\n' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in bytes {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}

@@ -1,0 +1,124 @@
+//! RFC 6238 TOTP (HMAC-SHA1, 30 s step) and the RFC 4648 base32 Cognito uses for `SecretCode`.
+
+use core::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha1::Sha1;
+use zeroize::Zeroizing;
+
+/// Why a TOTP secret, code or key URI could not be produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TotpError {
+    /// A character outside the base32 alphabet (the offending char is kept; secrets are never echoed whole).
+    InvalidBase32Char(char),
+    /// The base32 length cannot come from whole bytes (1, 3 or 6 trailing symbols), or padding is malformed.
+    InvalidBase32Length,
+    /// The secret is empty.
+    EmptySecret,
+    /// `digits` outside 1..=9 (only the generic HOTP helper takes it).
+    InvalidDigits,
+    /// The account name of a key URI is empty.
+    EmptyAccount,
+    /// The issuer contains `:`, which authenticator apps read as the label separator.
+    InvalidIssuer,
+}
+
+impl fmt::Display for TotpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TotpError::InvalidBase32Char(c) => write!(f, "invalid base32 character {c:?}"),
+            TotpError::InvalidBase32Length => f.write_str("invalid base32 length or padding"),
+            TotpError::EmptySecret => f.write_str("TOTP secret is empty"),
+            TotpError::InvalidDigits => f.write_str("digits must be between 1 and 9"),
+            TotpError::EmptyAccount => f.write_str("account name is empty"),
+            TotpError::InvalidIssuer => f.write_str("issuer must not contain ':'"),
+        }
+    }
+}
+
+impl core::error::Error for TotpError {}
+
+/// Seconds per TOTP step (RFC 6238 default, and what Cognito uses).
+pub const STEP_SECONDS: u64 = 30;
+
+/// The 6-digit RFC 6238 code (HMAC-SHA1, 30 s step, T0 = 0) for a base32 secret at a Unix time.
+pub fn totp_code(secret_base32: &str, unix_seconds: u64) -> Result<String, TotpError> {
+    let key = Zeroizing::new(base32_decode(secret_base32)?);
+    if key.is_empty() {
+        return Err(TotpError::EmptySecret);
+    }
+    hotp(&key, unix_seconds / STEP_SECONDS, 6)
+}
+
+/// RFC 4226 HOTP with HMAC-SHA1 over a raw key; `digits` in 1..=9.
+///
+/// Public so the RFC 6238 8-digit vectors can be checked as published.
+pub fn hotp(key: &[u8], counter: u64, digits: u32) -> Result<String, TotpError> {
+    if !(1..=9).contains(&digits) {
+        return Err(TotpError::InvalidDigits);
+    }
+    // HMAC accepts keys of any length, so this cannot fail; map it anyway rather than unwrap.
+    let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(key).map_err(|_| TotpError::EmptySecret)?;
+    mac.update(&counter.to_be_bytes());
+    let digest = mac.finalize().into_bytes();
+    let offset = usize::from(digest[digest.len() - 1] & 0x0f);
+    let word = u32::from_be_bytes([digest[offset], digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
+    let value = (word & 0x7fff_ffff) % 10u32.pow(digits);
+    Ok(format!("{value:0width$}", width = digits as usize))
+}
+
+/// Decodes RFC 4648 base32: case-insensitive, spaces ignored, `=` padding optional (but if present, complete).
+pub fn base32_decode(s: &str) -> Result<Vec<u8>, TotpError> {
+    let mut out = Vec::with_capacity(s.len() * 5 / 8);
+    let mut acc: u64 = 0;
+    let mut bits = 0u32;
+    let mut symbols = 0usize;
+    let mut padding = 0usize;
+    for c in s.chars() {
+        if c == ' ' {
+            continue;
+        }
+        if c == '=' {
+            padding += 1;
+            continue;
+        }
+        if padding > 0 {
+            // Data after padding.
+            return Err(TotpError::InvalidBase32Length);
+        }
+        let v = match c {
+            'A'..='Z' => c as u64 - 'A' as u64,
+            'a'..='z' => c as u64 - 'a' as u64,
+            '2'..='7' => c as u64 - '2' as u64 + 26,
+            _ => return Err(TotpError::InvalidBase32Char(c)),
+        };
+        acc = (acc << 5) | v;
+        bits += 5;
+        symbols += 1;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    zeroize::Zeroize::zeroize(&mut acc);
+    // A final group of 1, 3 or 6 symbols cannot encode whole bytes.
+    if matches!(symbols % 8, 1 | 3 | 6) {
+        return Err(TotpError::InvalidBase32Length);
+    }
+    if padding > 0 && (symbols + padding) % 8 != 0 {
+        return Err(TotpError::InvalidBase32Length);
+    }
+    Ok(out)
+}
+
+/// Canonical form of a base32 secret for display and key URIs: spaces and padding removed, uppercase.
+/// Validates it first.
+pub fn normalize_base32(s: &str) -> Result<String, TotpError> {
+    let bytes = Zeroizing::new(base32_decode(s)?);
+    if bytes.is_empty() {
+        return Err(TotpError::EmptySecret);
+    }
+    Ok(s.chars().filter(|c| *c != ' ' && *c != '=').map(|c| c.to_ascii_uppercase()).collect())
+}
