@@ -132,7 +132,7 @@ async function start() {
   const select = $("pool");
   select.replaceChildren(...config.pools.map((pool, index) => {
     const option = document.createElement("option");
-    option.value = String(index);
+    option.value = poolValue(pool, index);
     option.textContent = pool.label ? `${pool.label} (${pool.poolId})` : pool.poolId;
     return option;
   }));
@@ -140,6 +140,11 @@ async function start() {
   renderDemoUsers();
   document.documentElement.dataset.ready = "true";
   showScreen("signin");
+}
+
+// Options carry the pool's stable key (what tests and the demo user hints refer to); the index is a fallback.
+function poolValue(pool, index) {
+  return typeof pool.key === "string" && pool.key !== "" ? pool.key : String(index);
 }
 
 function failStart(text, err) {
@@ -182,7 +187,7 @@ function renderDemoUsers() {
     button.append(name, note, pw);
     button.setAttribute("aria-label", `Fill in ${user.username} (${note.textContent})`);
     button.addEventListener("click", () => {
-      if (poolIndex >= 0) $("pool").value = String(poolIndex);
+      if (pool) $("pool").value = poolValue(pool, poolIndex);
       $("username").value = user.username;
       $("password").value = user.password;
       $("signin-submit").focus();
@@ -193,8 +198,8 @@ function renderDemoUsers() {
 }
 
 function currentPool() {
-  const index = Number($("pool").value || "0");
-  return config.pools[index] ?? config.pools[0];
+  const value = $("pool").value;
+  return config.pools.find((pool, index) => poolValue(pool, index) === value) ?? config.pools[0];
 }
 
 function makeClient(pool) {
@@ -270,7 +275,15 @@ $("signin-form").addEventListener("submit", (event) => {
     client = makeClient(currentPool());
     signInName = username;
     enrollment = null;
-    const step = await client.signIn(username, password);
+    let step;
+    try {
+      step = await client.signIn(username, password);
+    } catch (err) {
+      // Keep the username, but make the user retype the password that was refused.
+      $("password").value = "";
+      $("password").focus();
+      throw err;
+    }
     $("password").value = "";
     await handleStep(step);
   });
