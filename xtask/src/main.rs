@@ -1,1 +1,110 @@
-fn main() {}
+//! `cargo xtask <demo|test|bench|install>`: the project's two README commands and their set-up.
+//!
+//! Everything here is plain `std::process::Command` glue, except the demo's static server (axum),
+//! which lives in-process so the Content-Security-Policy and `/config.json` are exactly what the
+//! tests exercise.
+
+mod counts;
+mod demo;
+mod emulator;
+mod install;
+mod process;
+mod serve;
+mod test;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The one error type of the xtask: a message for a person, already saying what to do.
+#[derive(Debug)]
+pub struct Error(String);
+
+impl Error {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Self(e.to_string())
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The workspace root: xtask/ is one level below it.
+pub fn root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// Cargo's target directory, honouring `CARGO_TARGET_DIR` like cargo does.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                root().join(dir)
+            }
+        }
+        None => root().join("target"),
+    }
+}
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  demo     build the package, start the emulator (or use a real pool) and serve www/
+           --port N            static server port (default 8080)
+           --emulator-port N   emulator port (default 9229; 0 = any free port)
+           --no-build          reuse www/pkg as it is
+           Real pool: set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID (optional COGNITO_ENDPOINT).
+  test     run every stage (native, browser, ministack, e2e, thirdparty, package)
+           --stage NAME|N      run only this stage (repeatable)
+           --no-install        skip the install steps
+  bench    (not implemented yet)
+  install  run the install steps only
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = match command.as_str() {
+        "demo" => demo::run(rest),
+        "test" => test::run(rest),
+        "install" => install::all().map(|()| ExitCode::SUCCESS),
+        "bench" => {
+            eprintln!("cargo xtask bench: not implemented yet (a later issue adds the benchmarks)");
+            Ok(ExitCode::from(2))
+        }
+        "help" | "-h" | "--help" => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => {
+            eprintln!("unknown command `{other}`\n\n{USAGE}");
+            Ok(ExitCode::from(2))
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

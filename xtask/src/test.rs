@@ -1,0 +1,646 @@
+//! `cargo xtask test`: every stage, each summarised, ending with one `N passed, M failed` line.
+//!
+//! A stage that cannot run (missing test files, a server that does not start, a tool whose output
+//! has no summary) counts as one failure: nothing is passed by default.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::counts::{self, Counts};
+use crate::process::{ServerGuard, free_port, http_ok, logs_dir, run_logged, tail, wait_until};
+use crate::{Error, Result, demo, emulator, install, root, serve, target_dir};
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// (number, name, what it runs) in run order.
+const STAGES: [(u8, &str, &str); 6] = [
+    (1, "native", "cargo test --workspace"),
+    (
+        2,
+        "browser",
+        "wasm-bindgen tests in headless Chromium against the emulator",
+    ),
+    (3, "ministack", "browser_flows against ministack"),
+    (4, "e2e", "playwright through www/ against the emulator"),
+    (5, "thirdparty", "third-party clients against the emulator"),
+    (
+        6,
+        "package",
+        "wasm-pack build --target bundler and its package.json",
+    ),
+];
+
+#[derive(Default)]
+struct StageResult {
+    name: &'static str,
+    counts: Counts,
+    not_run: Vec<String>,
+    /// Why the stage could not run or its tool failed without a count to show for it.
+    problems: Vec<String>,
+    elapsed: Duration,
+}
+
+impl StageResult {
+    fn failed(&self) -> u64 {
+        self.counts.failed + self.problems.len() as u64
+    }
+
+    /// Adds one tool run: its counts, its `NOT RUN:` lines, and a problem when the exit status
+    /// and the counts disagree or there was nothing to count.
+    fn record(&mut self, what: &str, outcome: &crate::process::Outcome, counts: Counts) {
+        self.not_run.extend(counts::not_run(&outcome.output));
+        if !counts.found {
+            self.problems.push(format!(
+                "{what}: no test summary in its output ({})",
+                outcome.summary
+            ));
+        } else if counts.total() == 0 {
+            self.problems.push(format!("{what}: ran no tests"));
+        } else if !outcome.success && counts.failed == 0 {
+            self.problems.push(format!("{what}: {}", outcome.summary));
+        }
+        self.counts.add(&counts);
+    }
+}
+
+struct Options {
+    stages: Vec<u8>,
+    install: bool,
+}
+
+fn parse(args: &[String]) -> Result<Options> {
+    let mut o = Options {
+        stages: Vec::new(),
+        install: true,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--stage" | "--only" => {
+                let v = it
+                    .next()
+                    .ok_or_else(|| Error::new("--stage needs a stage name or number"))?;
+                for part in v.split(',') {
+                    let n = STAGES
+                        .iter()
+                        .find(|(n, name, _)| *name == part || n.to_string() == part)
+                        .map(|(n, _, _)| *n)
+                        .ok_or_else(|| {
+                            let names: Vec<_> =
+                                STAGES.iter().map(|(n, s, _)| format!("{n}={s}")).collect();
+                            Error::new(format!(
+                                "unknown stage `{part}` (stages: {})",
+                                names.join(", ")
+                            ))
+                        })?;
+                    o.stages.push(n);
+                }
+            }
+            "--no-install" => o.install = false,
+            other => return Err(Error::new(format!("unknown test option `{other}`"))),
+        }
+    }
+    if o.stages.is_empty() {
+        o.stages = STAGES.iter().map(|(n, _, _)| *n).collect();
+    }
+    Ok(o)
+}
+
+pub fn run(args: &[String]) -> Result<ExitCode> {
+    let options = parse(args)?;
+    let started = Instant::now();
+    if options.install {
+        install::all()?;
+    }
+    let mut results = Vec::new();
+    for (n, name, what) in STAGES {
+        if !options.stages.contains(&n) {
+            continue;
+        }
+        println!("\n==== stage {n}: {name} — {what}");
+        let t = Instant::now();
+        let mut result = StageResult {
+            name,
+            ..StageResult::default()
+        };
+        let outcome = match n {
+            1 => native(&mut result),
+            2 => browser(&mut result),
+            3 => ministack(&mut result),
+            4 => e2e(&mut result),
+            5 => thirdparty(&mut result),
+            _ => package(&mut result),
+        };
+        if let Err(e) = outcome {
+            result.problems.push(format!("could not run: {e}"));
+        }
+        result.elapsed = t.elapsed();
+        println!(
+            "==== stage {n}: {name} done in {}s",
+            result.elapsed.as_secs()
+        );
+        results.push(result);
+    }
+    Ok(report(&results, started.elapsed()))
+}
+
+fn report(results: &[StageResult], elapsed: Duration) -> ExitCode {
+    println!("\n==== summary ({}s)", elapsed.as_secs());
+    println!(
+        "{:<11} {:>7} {:>7} {:>8} {:>6}  result",
+        "stage", "passed", "failed", "skipped", "time"
+    );
+    let mut total = Counts::default();
+    let mut failed = 0;
+    for r in results {
+        let verdict = if r.failed() == 0 {
+            "ok".to_string()
+        } else {
+            "FAILED".to_string()
+        };
+        println!(
+            "{:<11} {:>7} {:>7} {:>8} {:>5}s  {verdict}",
+            r.name,
+            r.counts.passed,
+            r.failed(),
+            r.counts.skipped,
+            r.elapsed.as_secs()
+        );
+        for p in &r.problems {
+            println!("{:<11} ! {p}", "");
+        }
+        total.add(&r.counts);
+        failed += r.failed();
+    }
+    let mut listed = false;
+    for r in results {
+        for name in &r.counts.failed_names {
+            if !listed {
+                println!("failed:");
+                listed = true;
+            }
+            println!("  - {}: {name}", r.name);
+        }
+    }
+    let skipped_names: Vec<(&str, &String)> = results
+        .iter()
+        .flat_map(|r| r.counts.skipped_names.iter().map(move |s| (r.name, s)))
+        .collect();
+    if total.skipped > 0 || !skipped_names.is_empty() {
+        println!("skipped:");
+        for (stage, name) in &skipped_names {
+            println!("  - {stage}: {name}");
+        }
+        if (skipped_names.len() as u64) < total.skipped {
+            println!(
+                "  - ({} more without a name in the tool's output)",
+                total.skipped - skipped_names.len() as u64
+            );
+        }
+    }
+    let not_run: Vec<(&str, &String)> = results
+        .iter()
+        .flat_map(|r| r.not_run.iter().map(move |s| (r.name, s)))
+        .collect();
+    if !not_run.is_empty() {
+        println!("not run (the backend cannot do these; reported by the tests):");
+        for (stage, line) in not_run {
+            println!(
+                "  - {stage}: {}",
+                line.trim_start_matches("NOT RUN:").trim()
+            );
+        }
+    }
+    if total.skipped > 0 {
+        println!(
+            "{} passed, {failed} failed, {} skipped",
+            total.passed, total.skipped
+        );
+    } else {
+        println!("{} passed, {failed} failed", total.passed);
+    }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn log_path(name: &str) -> Result<PathBuf> {
+    Ok(logs_dir()?.join(format!("{name}.log")))
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new("cargo");
+    c.current_dir(root());
+    c
+}
+
+/// Files in `dir` whose names satisfy `matches`, sorted; empty when the directory is missing.
+fn files(dir: &Path, matches: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(&matches))
+        .collect();
+    found.sort();
+    found
+}
+
+fn require(path: &Path) -> Result<()> {
+    if path.exists() {
+        Ok(())
+    } else {
+        Err(Error::new(format!(
+            "{} does not exist yet",
+            path.strip_prefix(root()).unwrap_or(path).display()
+        )))
+    }
+}
+
+fn native(result: &mut StageResult) -> Result<()> {
+    let outcome = run_logged(
+        cargo().args(["test", "--workspace"]),
+        &log_path("native")?,
+        30 * MINUTE,
+    )?;
+    result.record(
+        "cargo test --workspace",
+        &outcome,
+        counts::cargo(&outcome.output),
+    );
+    Ok(())
+}
+
+/// `cargo test -p cognito-totp --target wasm32-unknown-unknown [extra]` in headless Chromium.
+fn browser_tests(config: &Value, extra: &[&str], log: &str) -> Result<crate::process::Outcome> {
+    let mut cmd = cargo();
+    cmd.args([
+        "test",
+        "-p",
+        "cognito-totp",
+        "--target",
+        "wasm32-unknown-unknown",
+    ])
+    .args(extra)
+    // Passing tests print their `NOT RUN:` lines only when output is not captured.
+    .args(["--", "--nocapture"])
+    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+    .env("COGNITO_TEST_CONFIG", config.to_string());
+    run_logged(&mut cmd, &log_path(log)?, 30 * MINUTE)
+}
+
+fn browser(result: &mut StageResult) -> Result<()> {
+    let suites = files(&root().join("tests"), |n| {
+        n.starts_with("browser_") && n.ends_with(".rs")
+    });
+    if suites.is_empty() {
+        return Err(Error::new("no tests/browser_*.rs yet"));
+    }
+    emulator::build()?;
+    let emu = emulator::start(
+        &root().join("emulator/seed/test.json"),
+        0,
+        "browser-emulator",
+    )?;
+    let config = emu.announced.test_config("emulator");
+    let outcome = browser_tests(&config, &[], "browser")?;
+    result.record(
+        "wasm-bindgen tests",
+        &outcome,
+        counts::cargo(&outcome.output),
+    );
+    drop(emu);
+    Ok(())
+}
+
+fn ministack(result: &mut StageResult) -> Result<()> {
+    require(&root().join("tests/browser_flows.rs"))?;
+    let setup = root().join("e2e/ministack/setup.py");
+    require(&setup)?;
+    let venv = target_dir().join("venv/bin");
+    let port = free_port()?;
+    let state = target_dir().join(format!("tmp/ministack-{port}"));
+    std::fs::create_dir_all(&state)?;
+    let log = log_path("ministack-server")?;
+    let log_file = std::fs::File::create(&log)?;
+    let child = Command::new(venv.join("ministack"))
+        .env("AUTH", "true")
+        .env("BIND_HOST", "127.0.0.1")
+        .env("GATEWAY_PORT", port.to_string())
+        .env("STATE_DIR", &state)
+        .current_dir(&state)
+        .stdin(Stdio::null())
+        .stdout(log_file.try_clone()?)
+        .stderr(log_file)
+        .spawn()
+        .map_err(|e| {
+            Error::new(format!(
+                "cannot start ministack ({e}); run `cargo xtask install`"
+            ))
+        })?;
+    let mut guard = ServerGuard::new("ministack", child);
+    wait_until(&mut guard, Duration::from_secs(60), || {
+        http_ok(port, "/_ministack/health")
+    })
+    .map_err(|e| Error::new(format!("{e}; {}:\n{}", log.display(), tail(&log, 20))))?;
+
+    let endpoint = format!("http://127.0.0.1:{port}/");
+    println!("$ target/venv/bin/python e2e/ministack/setup.py --endpoint {endpoint}");
+    let setup_log = log_path("ministack-setup")?;
+    let out = Command::new(venv.join("python"))
+        .arg(&setup)
+        .args(["--endpoint", &endpoint])
+        .current_dir(root())
+        .stderr(std::fs::File::create(&setup_log)?)
+        .output()?;
+    if !out.status.success() {
+        return Err(Error::new(format!(
+            "setup.py failed ({}); {}:\n{}",
+            out.status,
+            setup_log.display(),
+            tail(&setup_log, 20)
+        )));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let config: Value = serde_json::from_str(text.trim())
+        .map_err(|e| Error::new(format!("setup.py did not print the config JSON ({e})")))?;
+    if config.get("backend").and_then(Value::as_str) != Some("ministack") {
+        return Err(Error::new(
+            "setup.py's config does not say \"backend\":\"ministack\"",
+        ));
+    }
+    let outcome = browser_tests(&config, &["--test", "browser_flows"], "ministack")?;
+    result.record(
+        "browser_flows on ministack",
+        &outcome,
+        counts::cargo(&outcome.output),
+    );
+    drop(guard);
+    let _ = std::fs::remove_dir_all(&state);
+    Ok(())
+}
+
+fn e2e(result: &mut StageResult) -> Result<()> {
+    let test = root().join("e2e/demo.test.mjs");
+    require(&test)?;
+    demo::build_web_package()?;
+    emulator::build()?;
+    let seed_path = root().join("emulator/seed/demo.json");
+    let seed = demo::read_seed(&seed_path)?;
+    let emu = emulator::start(&seed_path, 0, "e2e-emulator")?;
+    let config = demo::emulator_config(&seed, &emu.announced);
+    let app = serve::app(
+        root().join("www"),
+        config.to_string(),
+        &emu.announced.endpoint,
+    )?;
+    let server = serve::Background::start(app, 0)?;
+    std::fs::create_dir_all(target_dir().join("e2e"))?;
+    let outcome = run_logged(
+        Command::new("node")
+            .args(["--test", "--test-reporter=tap"])
+            .arg(&test)
+            .current_dir(root())
+            .env("DEMO_URL", format!("http://127.0.0.1:{}/", server.port))
+            .env("EMULATOR_URL", &emu.announced.endpoint),
+        &log_path("e2e")?,
+        15 * MINUTE,
+    )?;
+    result.record(
+        "node --test e2e/demo.test.mjs",
+        &outcome,
+        counts::node(&outcome.output),
+    );
+    drop(server);
+    drop(emu);
+    Ok(())
+}
+
+fn thirdparty(result: &mut StageResult) -> Result<()> {
+    let dir = root().join("e2e/thirdparty");
+    let node_tests = files(&dir, |n| n.ends_with(".test.mjs"));
+    let py_tests = files(&dir, |n| n.starts_with("test_") && n.ends_with(".py"));
+    if node_tests.is_empty() && py_tests.is_empty() {
+        return Err(Error::new("no e2e/thirdparty/*.test.mjs or test_*.py yet"));
+    }
+    emulator::build()?;
+    let emu = emulator::start(
+        &root().join("emulator/seed/test.json"),
+        0,
+        "thirdparty-emulator",
+    )?;
+    let config = emu.announced.test_config("emulator").to_string();
+    let endpoint = emu.announced.endpoint.clone();
+    if node_tests.is_empty() {
+        result
+            .problems
+            .push("no e2e/thirdparty/*.test.mjs yet".into());
+    } else {
+        let outcome = run_logged(
+            Command::new("node")
+                .args(["--test", "--test-reporter=tap"])
+                .args(&node_tests)
+                .current_dir(root())
+                .env("EMULATOR_URL", &endpoint)
+                .env("COGNITO_TEST_CONFIG", &config),
+            &log_path("thirdparty-node")?,
+            10 * MINUTE,
+        )?;
+        result.record(
+            "node --test e2e/thirdparty",
+            &outcome,
+            counts::node(&outcome.output),
+        );
+    }
+    if py_tests.is_empty() {
+        result
+            .problems
+            .push("no e2e/thirdparty/test_*.py yet".into());
+    } else {
+        let venv = target_dir().join("venv/bin");
+        let outcome = run_logged(
+            Command::new(venv.join("python"))
+                .args([
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "-rs",
+                    "-p",
+                    "no:cacheprovider",
+                    "e2e/thirdparty",
+                ])
+                .current_dir(root())
+                // The aws CLI and boto3 in the tests find the venv's tools first.
+                .env("PATH", prepend_path(&venv))
+                .env("EMULATOR_URL", &endpoint)
+                .env("COGNITO_TEST_CONFIG", &config),
+            &log_path("thirdparty-pytest")?,
+            10 * MINUTE,
+        )?;
+        result.record(
+            "pytest e2e/thirdparty",
+            &outcome,
+            counts::pytest(&outcome.output),
+        );
+    }
+    drop(emu);
+    Ok(())
+}
+
+fn prepend_path(dir: &Path) -> std::ffi::OsString {
+    let mut paths = vec![dir.to_path_buf()];
+    if let Some(old) = std::env::var_os("PATH") {
+        paths.extend(std::env::split_paths(&old));
+    }
+    std::env::join_paths(paths).unwrap_or_default()
+}
+
+/// The package.json fields an npm consumer and bundlers rely on; one message per missing field.
+pub fn package_json_problems(pkg: &Value, out_dir: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    if pkg.get("name").and_then(Value::as_str) != Some("cognito-totp") {
+        problems.push(format!(
+            "name is {}, not \"cognito-totp\"",
+            pkg.get("name").unwrap_or(&Value::Null)
+        ));
+    }
+    match pkg.get("types").and_then(Value::as_str) {
+        Some(types) if out_dir.join(types).exists() => {}
+        Some(types) => problems.push(format!("types names {types}, which was not generated")),
+        None => problems.push("no \"types\"".into()),
+    }
+    match pkg.get("files").and_then(Value::as_array) {
+        Some(files) => {
+            let listed: Vec<&str> = files.iter().filter_map(Value::as_str).collect();
+            for needed in [
+                "cognito_totp_bg.wasm",
+                "cognito_totp.js",
+                "cognito_totp.d.ts",
+            ] {
+                if !listed.contains(&needed) {
+                    problems.push(format!("\"files\" does not list {needed}"));
+                }
+            }
+        }
+        None => problems.push("no \"files\"".into()),
+    }
+    if pkg.get("sideEffects").is_none() {
+        problems.push("no \"sideEffects\"".into());
+    }
+    problems
+}
+
+fn package(result: &mut StageResult) -> Result<()> {
+    let out_dir = target_dir().join("pkg-bundler");
+    let outcome = run_logged(
+        Command::new("wasm-pack")
+            .args(["build", "--target", "bundler", "--release", "--out-dir"])
+            .arg(&out_dir)
+            .current_dir(root()),
+        &log_path("package")?,
+        30 * MINUTE,
+    )?;
+    if !outcome.success {
+        return Err(Error::new(format!(
+            "wasm-pack build --target bundler failed ({})",
+            outcome.summary
+        )));
+    }
+    result.counts.found = true;
+    let text = std::fs::read_to_string(out_dir.join("package.json"))?;
+    let pkg: Value = serde_json::from_str(&text)
+        .map_err(|e| Error::new(format!("package.json is not JSON: {e}")))?;
+    let problems = package_json_problems(&pkg, &out_dir);
+    for p in &problems {
+        result
+            .counts
+            .failed_names
+            .push(format!("package.json: {p}"));
+    }
+    result.counts.failed += problems.len() as u64;
+    if problems.is_empty() {
+        result.counts.passed += 1;
+        println!("package.json of the bundler build has name, types, files and sideEffects");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn stages_parse_by_name_or_number() {
+        let o = parse(&["--stage".into(), "browser,5".into(), "--no-install".into()]).unwrap();
+        assert_eq!(o.stages, vec![2, 5]);
+        assert!(!o.install);
+        assert_eq!(parse(&[]).unwrap().stages, vec![1, 2, 3, 4, 5, 6]);
+        assert!(parse(&["--stage".into(), "nope".into()]).is_err());
+    }
+
+    #[test]
+    fn a_stage_with_nothing_to_count_fails() {
+        let mut r = StageResult::default();
+        let outcome = crate::process::Outcome {
+            success: true,
+            output: String::new(),
+            summary: "exit status: 0".into(),
+        };
+        r.record("tool", &outcome, Counts::default());
+        assert_eq!(r.failed(), 1);
+
+        let mut r = StageResult::default();
+        let counts = Counts {
+            found: true,
+            ..Counts::default()
+        };
+        r.record("tool", &outcome, counts);
+        assert_eq!(r.failed(), 1, "zero tests run is a failure");
+    }
+
+    #[test]
+    fn a_failing_exit_with_passing_counts_still_fails() {
+        let mut r = StageResult::default();
+        let outcome = crate::process::Outcome {
+            success: false,
+            output: "NOT RUN: x: y\n".into(),
+            summary: "exit status: 101".into(),
+        };
+        r.record(
+            "tool",
+            &outcome,
+            Counts {
+                passed: 3,
+                found: true,
+                ..Counts::default()
+            },
+        );
+        assert_eq!((r.counts.passed, r.failed()), (3, 1));
+        assert_eq!(r.not_run, vec!["NOT RUN: x: y"]);
+    }
+
+    #[test]
+    fn package_json_checks_name_types_files_side_effects() {
+        let dir = std::env::temp_dir().join(format!("xtask-pkg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("cognito_totp.d.ts"), "").unwrap();
+        let good = json!({
+            "name": "cognito-totp", "types": "cognito_totp.d.ts", "sideEffects": ["./snippets/*"],
+            "files": ["cognito_totp_bg.wasm", "cognito_totp.js", "cognito_totp_bg.js", "cognito_totp.d.ts"],
+        });
+        assert!(package_json_problems(&good, &dir).is_empty());
+        let bad = json!({ "name": "cognito_totp", "types": "missing.d.ts", "files": ["cognito_totp.js"] });
+        let problems = package_json_problems(&bad, &dir);
+        assert_eq!(problems.len(), 5, "{problems:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
