@@ -236,7 +236,9 @@ async function readEnrollment(page, account) {
   const secret = shown.replace(/\s+/g, "");
   const svg = page.locator("[data-testid=qr] svg");
   assert.equal(await svg.getAttribute("role"), "img");
-  assert.match(await svg.getAttribute("aria-label"), new RegExp(account), "the QR has a text alternative");
+  const name = await svg.evaluate((el) => el.getAttribute("aria-label") ??
+    document.getElementById(el.getAttribute("aria-labelledby") ?? "")?.textContent ?? "");
+  assert.match(name, new RegExp(account), "the QR has a text alternative naming the account");
   const link = await page.getByTestId("otpauth-link").getAttribute("href");
   assert.ok(link.startsWith("otpauth://totp/") && link.includes(`secret=${secret}`), `otpauth link: ${link}`);
 

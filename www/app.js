@@ -438,7 +438,8 @@ function renderQr(svgText, label) {
   }
   const svg = document.importNode(root, true);
   svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", label);
+  // The library labels its SVG with a <title>; anything else still gets a text alternative.
+  if (svg.querySelector("title") === null) svg.setAttribute("aria-label", label);
   svg.setAttribute("focusable", "false");
   // The card's CSS decides the size; fixed pixel sizes from the generator would overflow on phones.
   svg.removeAttribute("width");
@@ -515,7 +516,7 @@ async function signedIn(newTokens, enrolledDuringSignIn) {
   pendingStep = null;
   const when = new Date(Date.now() + Number(tokens.expiresIn ?? 0) * 1000);
   $("session-expiry").textContent = Number(tokens.expiresIn) > 0
-    ? `Access token valid until ${when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`
+    ? `Expires at ${when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`
     : "Access token issued";
   if (enrolledDuringSignIn) {
     endEnrollment();
