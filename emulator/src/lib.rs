@@ -1,0 +1,181 @@
+//! A local Amazon Cognito user-pool emulator for the sign-in and TOTP paths.
+//!
+//! [`app`] builds the axum router; `main.rs` only parses flags, binds and serves. The API is AWS JSON 1.1:
+//! `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.{Operation}`, dispatched to one module
+//! per operation under [`ops`]. Dev endpoints for tests live under `/_emulator/` (loopback peers only).
+
+pub mod auth;
+pub mod dev;
+pub mod error;
+pub mod input;
+pub mod model;
+pub mod ops;
+pub mod persist;
+pub mod seed;
+pub mod srp;
+pub mod state;
+pub mod tokens;
+pub mod totp;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::net::SocketAddr;
+
+pub use error::ApiError;
+pub use state::{AppState, Clock, Config, FixedClock, SystemClock};
+
+/// Largest request body accepted (Cognito's own limit is far lower for these operations).
+pub const MAX_BODY: usize = 1024 * 1024;
+
+const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+
+const ALLOW_HEADERS: &str = "content-type, x-amz-target, x-amz-user-agent, authorization, x-amz-date, \
+                             x-amz-security-token, amz-sdk-invocation-id, amz-sdk-request, x-amz-content-sha256, cache-control";
+
+/// The router: the API on `POST /`, JWKS per pool, and the dev endpoints, all behind CORS.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(root).post(api))
+        .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .nest("/_emulator", dev::router())
+        .fallback(not_found)
+        .layer(middleware::from_fn(cors))
+        .with_state(state)
+}
+
+async fn root() -> Response {
+    json_response(StatusCode::OK, &serde_json::json!({ "service": "cognito-emulator", "healthy": true }))
+}
+
+async fn not_found() -> Response {
+    ApiError::new("UnknownOperationException", "Not found").with_status(StatusCode::NOT_FOUND).into_response()
+}
+
+async fn jwks(State(state): State<AppState>, axum::extract::Path(pool_id): axum::extract::Path<String>) -> Response {
+    let inner = state.lock();
+    if !inner.db.pools.contains_key(&pool_id) {
+        return ApiError::pool_not_found(&pool_id).with_status(StatusCode::NOT_FOUND).into_response();
+    }
+    json_response(StatusCode::OK, &tokens::jwks(&inner.key))
+}
+
+pub(crate) fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
+    let mut res = (status, value.to_string()).into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    res
+}
+
+/// CORS on every response (errors and dev endpoints too), plus a request id.
+async fn cors(req: Request, next: Next) -> Response {
+    let origin = req.headers().get(header::ORIGIN).cloned();
+    let mut res = if req.method() == Method::OPTIONS {
+        let mut res = StatusCode::NO_CONTENT.into_response();
+        let h = res.headers_mut();
+        h.insert("access-control-allow-methods", HeaderValue::from_static("POST, GET, DELETE, OPTIONS"));
+        let requested = req.headers().get("access-control-request-headers").cloned();
+        // Echo what the browser asks for on top of the fixed list, so SDK additions don't break pages.
+        let allow = match requested.as_ref().and_then(|v| v.to_str().ok()) {
+            Some(r) if !r.is_empty() => format!("{ALLOW_HEADERS}, {r}"),
+            _ => ALLOW_HEADERS.to_owned(),
+        };
+        if let Ok(v) = HeaderValue::from_str(&allow) {
+            h.insert("access-control-allow-headers", v);
+        }
+        h.insert("access-control-max-age", HeaderValue::from_static("600"));
+        res
+    } else {
+        next.run(req).await
+    };
+    let h = res.headers_mut();
+    h.insert("access-control-allow-origin", origin.unwrap_or_else(|| HeaderValue::from_static("*")));
+    h.insert("vary", HeaderValue::from_static("Origin"));
+    h.insert("access-control-expose-headers", HeaderValue::from_static("x-amzn-RequestId, x-amzn-ErrorType, x-amz-apigw-id, Date"));
+    if !h.contains_key("x-amzn-requestid") {
+        if let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
+            h.insert("x-amzn-requestid", v);
+        }
+    }
+    res
+}
+
+/// The peer address, when the server was started with connect info (tests insert it by hand).
+pub(crate) fn is_loopback(req_ext: &axum::http::Extensions) -> bool {
+    req_ext.get::<ConnectInfo<SocketAddr>>().is_some_and(|ConnectInfo(a)| a.ip().is_loopback())
+}
+
+async fn api(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let target_header = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let op_name = target_header.strip_prefix(TARGET_PREFIX).unwrap_or(&target_header).to_owned();
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            let err = ApiError::new("SerializationException", format!("Request body larger than {MAX_BODY} bytes"))
+                .with_status(StatusCode::PAYLOAD_TOO_LARGE);
+            log_request(&state, &op_name, err.status.as_u16(), MAX_BODY, &Bytes::new());
+            return err.into_response();
+        }
+    };
+    if let Some(fault) = dev::take_fault(&state, &op_name) {
+        match dev::fault_response(&fault) {
+            dev::FaultOutcome::Respond(res) => {
+                log_request(&state, &op_name, res.status().as_u16(), body.len(), &body);
+                return res;
+            }
+            dev::FaultOutcome::Delay(ms) => tokio::time::sleep(std::time::Duration::from_millis(ms)).await,
+        }
+    }
+    let result = run_operation(&state, &parts.headers, &target_header, &op_name, &body);
+    let res = match result {
+        Ok(value) => {
+            let mut res = (StatusCode::OK, value.to_string()).into_response();
+            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-amz-json-1.1"));
+            res
+        }
+        Err(err) => {
+            tracing::info!(operation = %op_name, error = err.kind, "request refused");
+            err.into_response()
+        }
+    };
+    log_request(&state, &op_name, res.status().as_u16(), body.len(), &body);
+    res
+}
+
+fn log_request(state: &AppState, target: &str, status: u16, bytes: usize, body: &Bytes) {
+    let now = state.now();
+    let mut inner = state.lock();
+    if inner.requests.len() >= state::REQUEST_LOG_CAP {
+        inner.requests.pop_front();
+    }
+    inner.requests.push_back(state::LoggedRequest {
+        target: target.to_owned(),
+        status,
+        bytes,
+        at: now,
+        body: String::from_utf8_lossy(body).into_owned(),
+    });
+}
+
+fn run_operation(state: &AppState, _headers: &HeaderMap, target: &str, op_name: &str, body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    let Some(op) = target.strip_prefix(TARGET_PREFIX).and_then(ops::lookup) else {
+        return Err(ApiError::new("UnknownOperationException", format!("Unknown operation {op_name}")));
+    };
+    let input = input::Input::parse(body)?;
+    let now = state.now();
+    let mut inner = state.lock();
+    let mut ctx = state::Ctx { inner: &mut inner, now, config: &state.config };
+    let result = op(&mut ctx, &input);
+    // Persist whatever changed (including failure counters) before the caller hears back.
+    if let Some(path) = &state.config.state_file {
+        persist::save(path, &inner.db).map_err(|e| {
+            tracing::error!(error = %e, "cannot write the state file");
+            ApiError::internal("The emulator could not persist its state.")
+        })?;
+    }
+    result
+}

@@ -1,0 +1,300 @@
+//! The emulated world: pools, app clients, users, and the tokens handed out. Everything in [`Db`] is
+//! what `--state` persists.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Pool-level MFA configuration.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum MfaMode {
+    #[default]
+    Off,
+    Optional,
+    On,
+}
+
+impl MfaMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Off => "OFF",
+            Self::Optional => "OPTIONAL",
+            Self::On => "ON",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "OFF" => Some(Self::Off),
+            "OPTIONAL" => Some(Self::Optional),
+            "ON" => Some(Self::On),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct AppClient {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub key: Option<String>,
+    /// Never printed: the Debug impl below redacts it.
+    #[serde(default)]
+    pub secret: Option<String>,
+    #[serde(default)]
+    pub explicit_auth_flows: Vec<String>,
+    #[serde(default)]
+    pub created: i64,
+}
+
+impl std::fmt::Debug for AppClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppClient")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl AppClient {
+    /// Whether the client allows a flow, honouring the legacy names and AWS's default set.
+    pub fn allows(&self, flow: &str) -> bool {
+        if self.explicit_auth_flows.is_empty() {
+            return matches!(flow, "USER_SRP_AUTH" | "REFRESH_TOKEN_AUTH" | "CUSTOM_AUTH");
+        }
+        let legacy = match flow {
+            "ADMIN_USER_PASSWORD_AUTH" => Some("ADMIN_NO_SRP_AUTH"),
+            "USER_PASSWORD_AUTH" => Some("USER_PASSWORD_AUTH"),
+            "CUSTOM_AUTH" => Some("CUSTOM_AUTH_FLOW_ONLY"),
+            _ => None,
+        };
+        self.explicit_auth_flows.iter().any(|f| {
+            f.strip_prefix("ALLOW_") == Some(flow) || legacy.is_some_and(|l| f == l)
+        }) || (flow == "REFRESH_TOKEN_AUTH" && !self.explicit_auth_flows.iter().any(|f| f.starts_with("ALLOW_")))
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct MfaFlags {
+    pub enabled: bool,
+    pub preferred: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub enum UserStatus {
+    #[serde(rename = "CONFIRMED")]
+    Confirmed,
+    #[serde(rename = "FORCE_CHANGE_PASSWORD")]
+    ForceChangePassword,
+    #[serde(rename = "UNCONFIRMED")]
+    Unconfirmed,
+    #[serde(rename = "RESET_REQUIRED")]
+    ResetRequired,
+}
+
+impl UserStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Confirmed => "CONFIRMED",
+            Self::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            Self::Unconfirmed => "UNCONFIRMED",
+            Self::ResetRequired => "RESET_REQUIRED",
+        }
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct User {
+    pub username: String,
+    pub sub: String,
+    pub status: UserStatus,
+    pub enabled: bool,
+    pub attributes: BTreeMap<String, String>,
+    /// SRP salt and verifier, hex. The password itself is never stored.
+    pub salt: String,
+    pub verifier: String,
+    #[serde(default)]
+    pub totp_secret: Option<String>,
+    #[serde(default)]
+    pub pending_totp_secret: Option<String>,
+    #[serde(default)]
+    pub totp_device_name: Option<String>,
+    #[serde(default)]
+    pub last_totp_step: Option<u64>,
+    #[serde(default)]
+    pub totp: MfaFlags,
+    #[serde(default)]
+    pub sms: MfaFlags,
+    #[serde(default)]
+    pub email: MfaFlags,
+    #[serde(default)]
+    pub failed_attempts: u32,
+    #[serde(default)]
+    pub locked_until: i64,
+    #[serde(default)]
+    pub confirmation_code: Option<String>,
+    #[serde(default)]
+    pub created: i64,
+    #[serde(default)]
+    pub modified: i64,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("username", &self.username)
+            .field("status", &self.status)
+            .field("secrets", &"<redacted>")
+            .finish()
+    }
+}
+
+impl User {
+    /// The MFA types the user could be challenged with in this pool, in AWS's order.
+    pub fn active_mfa(&self, pool: &Pool) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if pool.sms_mfa && self.sms.enabled && self.attributes.contains_key("phone_number") {
+            out.push("SMS_MFA");
+        }
+        if pool.software_token_mfa && self.totp.enabled && self.totp_secret.is_some() {
+            out.push("SOFTWARE_TOKEN_MFA");
+        }
+        if pool.email_mfa && self.email.enabled && self.attributes.contains_key("email") {
+            out.push("EMAIL_OTP");
+        }
+        out
+    }
+
+    /// The preferred MFA type if set and usable.
+    pub fn preferred_mfa(&self, pool: &Pool) -> Option<&'static str> {
+        let active = self.active_mfa(pool);
+        let pick = if self.totp.preferred {
+            "SOFTWARE_TOKEN_MFA"
+        } else if self.sms.preferred {
+            "SMS_MFA"
+        } else if self.email.preferred {
+            "EMAIL_OTP"
+        } else {
+            return None;
+        };
+        active.contains(&pick).then_some(pick)
+    }
+
+    /// UserMFASettingList as GetUser/AdminGetUser return it (what is enabled, pool permitting or not).
+    pub fn mfa_setting_list(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.sms.enabled {
+            out.push("SMS_MFA");
+        }
+        if self.totp.enabled && self.totp_secret.is_some() {
+            out.push("SOFTWARE_TOKEN_MFA");
+        }
+        if self.email.enabled {
+            out.push("EMAIL_OTP");
+        }
+        out
+    }
+
+    pub fn preferred_setting(&self) -> Option<&'static str> {
+        if self.totp.preferred {
+            Some("SOFTWARE_TOKEN_MFA")
+        } else if self.sms.preferred {
+            Some("SMS_MFA")
+        } else if self.email.preferred {
+            Some("EMAIL_OTP")
+        } else {
+            None
+        }
+    }
+
+    pub fn attribute_list(&self) -> serde_json::Value {
+        let mut attrs = vec![serde_json::json!({"Name": "sub", "Value": self.sub})];
+        for (k, v) in &self.attributes {
+            if k != "sub" {
+                attrs.push(serde_json::json!({"Name": k, "Value": v}));
+            }
+        }
+        serde_json::Value::Array(attrs)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pool {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub key: Option<String>,
+    pub mfa: MfaMode,
+    pub software_token_mfa: bool,
+    pub sms_mfa: bool,
+    pub email_mfa: bool,
+    #[serde(default)]
+    pub username_attributes: Vec<String>,
+    #[serde(default)]
+    pub prevent_user_existence_errors: bool,
+    pub clients: Vec<AppClient>,
+    pub users: BTreeMap<String, User>,
+    #[serde(default)]
+    pub created: i64,
+}
+
+impl Pool {
+    pub fn region(&self) -> &str {
+        self.id.split_once('_').map_or("us-east-1", |(r, _)| r)
+    }
+
+    /// Finds a user by username or, when the pool signs in with email/phone, by that alias.
+    pub fn find_user_key(&self, name: &str) -> Option<String> {
+        if self.users.contains_key(name) {
+            return Some(name.to_owned());
+        }
+        let lower = name.to_lowercase();
+        if self.users.contains_key(&lower) {
+            return Some(lower);
+        }
+        for attr in &self.username_attributes {
+            let attr = if attr == "phone_number" { "phone_number" } else { "email" };
+            if let Some(u) = self.users.values().find(|u| u.attributes.get(attr).is_some_and(|v| v.eq_ignore_ascii_case(name))) {
+                return Some(u.username.clone());
+            }
+        }
+        None
+    }
+
+    pub fn client(&self, id: &str) -> Option<&AppClient> {
+        self.clients.iter().find(|c| c.id == id)
+    }
+}
+
+/// One sign-in: a refresh token and every access/id token minted from it share its `origin_jti`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Grant {
+    pub pool_id: String,
+    pub client_id: String,
+    pub username: String,
+    pub origin_jti: String,
+    pub auth_time: i64,
+    pub expires: i64,
+    pub revoked: bool,
+}
+
+/// The persistent state. No Debug: it holds refresh tokens and the signing key.
+#[derive(Default, Serialize, Deserialize)]
+pub struct Db {
+    pub pools: BTreeMap<String, Pool>,
+    /// Refresh token → grant. The token string is the secret; it is never logged.
+    pub grants: BTreeMap<String, Grant>,
+    /// origin_jti values whose tokens are revoked.
+    pub revoked_origins: BTreeSet<String>,
+    /// PKCS#8 DER of the RSA signing key, base64.
+    #[serde(default)]
+    pub signing_key: String,
+}
+
+impl Db {
+    /// The pool that owns an app client id.
+    pub fn pool_id_for_client(&self, client_id: &str) -> Option<String> {
+        self.pools.values().find(|p| p.client(client_id).is_some()).map(|p| p.id.clone())
+    }
+}

@@ -1,0 +1,73 @@
+//! One module per Cognito operation; [`lookup`] maps the `X-Amz-Target` suffix to its handler.
+
+use crate::error::ApiError;
+use crate::input::Input;
+use crate::state::Ctx;
+use serde_json::Value;
+
+pub mod admin_create_user;
+pub mod admin_delete_user;
+pub mod admin_get_user;
+pub mod admin_initiate_auth;
+pub mod admin_respond_to_auth_challenge;
+pub mod admin_set_user_mfa_preference;
+pub mod admin_set_user_password;
+pub mod associate_software_token;
+pub mod confirm_sign_up;
+pub mod create_user_pool;
+pub mod create_user_pool_client;
+pub mod describe_user_pool;
+pub mod describe_user_pool_client;
+pub mod get_user;
+pub mod get_user_pool_mfa_config;
+pub mod global_sign_out;
+pub mod initiate_auth;
+pub mod list_users;
+pub mod respond_to_auth_challenge;
+pub mod revoke_token;
+pub mod set_user_mfa_preference;
+pub mod set_user_pool_mfa_config;
+pub mod sign_up;
+pub mod verify_software_token;
+
+pub type Op = fn(&mut Ctx<'_>, &Input) -> Result<Value, ApiError>;
+
+pub fn lookup(name: &str) -> Option<Op> {
+    Some(match name {
+        "InitiateAuth" => initiate_auth::run,
+        "RespondToAuthChallenge" => respond_to_auth_challenge::run,
+        "AssociateSoftwareToken" => associate_software_token::run,
+        "VerifySoftwareToken" => verify_software_token::run,
+        "SetUserMFAPreference" => set_user_mfa_preference::run,
+        "GetUser" => get_user::run,
+        "GlobalSignOut" => global_sign_out::run,
+        "RevokeToken" => revoke_token::run,
+        "SignUp" => sign_up::run,
+        "ConfirmSignUp" => confirm_sign_up::run,
+        "CreateUserPool" => create_user_pool::run,
+        "DescribeUserPool" => describe_user_pool::run,
+        "SetUserPoolMfaConfig" => set_user_pool_mfa_config::run,
+        "GetUserPoolMfaConfig" => get_user_pool_mfa_config::run,
+        "CreateUserPoolClient" => create_user_pool_client::run,
+        "DescribeUserPoolClient" => describe_user_pool_client::run,
+        "AdminCreateUser" => admin_create_user::run,
+        "AdminSetUserPassword" => admin_set_user_password::run,
+        "AdminGetUser" => admin_get_user::run,
+        "AdminDeleteUser" => admin_delete_user::run,
+        "ListUsers" => list_users::run,
+        "AdminSetUserMFAPreference" => admin_set_user_mfa_preference::run,
+        "AdminInitiateAuth" => admin_initiate_auth::run,
+        "AdminRespondToAuthChallenge" => admin_respond_to_auth_challenge::run,
+        _ => return None,
+    })
+}
+
+/// `AuthParameters`/`ChallengeResponses`-style maps, empty when absent.
+pub(crate) fn params(input: &Input, name: &str) -> Result<Input, ApiError> {
+    Ok(input.str_map(name)?.unwrap_or(Input(serde_json::Map::new())))
+}
+
+/// A required entry of such a map, with Cognito's wording.
+pub(crate) fn need<'a>(map: &'a Input, name: &str) -> Result<&'a str, ApiError> {
+    map.opt_str(name)?.ok_or_else(|| ApiError::invalid_parameter(format!("Missing required parameter {name}")))
+}
