@@ -121,9 +121,11 @@ def create_client(idp, pool_id, pool, client):
 
 
 def create_user(idp, pool_id, pool, user):
-    attributes = [{"Name": k, "Value": str(v)} for k, v in (user.get("attributes") or {}).items()]
-    if "email" in (user.get("attributes") or {}):
-        attributes.append({"Name": "email_verified", "Value": "true"})
+    given = dict(user.get("attributes") or {})
+    # A seeded address is one the user can receive codes at, as in the emulator.
+    if "email" in given:
+        given.setdefault("email_verified", "true")
+    attributes = [{"Name": k, "Value": str(v)} for k, v in given.items()]
     # With usernameAttributes the sign-in name is the attribute itself.
     username = user["username"]
     if "email" in (pool.get("usernameAttributes") or []):
