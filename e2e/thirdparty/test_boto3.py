@@ -1,0 +1,419 @@
+"""boto3, the aws CLI and plain HTTP against the emulator, expecting AWS's behaviour.
+
+boto3 builds every request from the AWS service model and parses every answer
+with it, so a member the emulator names or types wrongly fails here.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import subprocess
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+from conftest import REPO, totp
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+FLOWS = ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+BASE32_SECRET = re.compile(r"^[A-Z2-7]{32,}$")
+
+
+def error_code(excinfo):
+    return excinfo.value.response["Error"]["Code"]
+
+
+def other_code(code):
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+def b64url(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def verify_jwt(emulator_url, pool_id, token):
+    """RS256 signature against the pool's JWKS; returns the claims."""
+    header_b64, payload_b64, signature_b64 = token.split(".")
+    header = json.loads(b64url(header_b64))
+    assert header["alg"] == "RS256"
+    with urllib.request.urlopen(f"{emulator_url}{pool_id}/.well-known/jwks.json", timeout=10) as response:
+        keys = json.load(response)["keys"]
+    (jwk,) = [k for k in keys if k["kid"] == header["kid"]]
+    public = rsa.RSAPublicNumbers(
+        int.from_bytes(b64url(jwk["e"]), "big"), int.from_bytes(b64url(jwk["n"]), "big")
+    ).public_key()
+    public.verify(
+        b64url(signature_b64),
+        f"{header_b64}.{payload_b64}".encode(),
+        padding.PKCS1v15(),
+        hashes.SHA256(),
+    )
+    return json.loads(b64url(payload_b64))
+
+
+def new_pool(idp, mfa="OPTIONAL", totp_enabled=True):
+    name = f"boto3-{uuid.uuid4().hex[:8]}"
+    pool_id = idp.create_user_pool(PoolName=name)["UserPool"]["Id"]
+    if totp_enabled:
+        idp.set_user_pool_mfa_config(
+            UserPoolId=pool_id,
+            SoftwareTokenMfaConfiguration={"Enabled": True},
+            MfaConfiguration=mfa,
+        )
+    return pool_id, name
+
+
+def new_user(idp, pool_id, username, password):
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username=username,
+        UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"}],
+        MessageAction="SUPPRESS",
+    )
+    idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
+
+
+def password_auth(idp, pool_id, client_id, username, password, **extra):
+    return idp.admin_initiate_auth(
+        UserPoolId=pool_id,
+        ClientId=client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password, **extra},
+    )
+
+
+def test_totp_helper_matches_rfc6238():
+    # RFC 6238 appendix B, SHA-1, T = 59 and 1111111109 (last six of the eight digits).
+    secret = base64.b32encode(b"12345678901234567890").decode()
+    assert totp(secret, 59) == "287082"
+    assert totp(secret, 1111111109) == "081804"
+
+
+def test_admin_walkthrough(idp, dev, emulator_url):
+    """Seed-style set-up from scratch, then TOTP enrollment and sign-in, all through boto3."""
+    pool_id, name = new_pool(idp)
+    assert re.fullmatch(r"us-east-1_[0-9A-Za-z]+", pool_id), pool_id
+
+    mfa = idp.get_user_pool_mfa_config(UserPoolId=pool_id)
+    assert mfa["MfaConfiguration"] == "OPTIONAL"
+    assert mfa["SoftwareTokenMfaConfiguration"] == {"Enabled": True}
+
+    client = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="walkthrough", ExplicitAuthFlows=FLOWS
+    )["UserPoolClient"]
+    client_id = client["ClientId"]
+    assert client["UserPoolId"] == pool_id
+    assert "ClientSecret" not in client
+
+    described = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    assert (described["Id"], described["Name"], described["MfaConfiguration"]) == (pool_id, name, "OPTIONAL")
+    described_client = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)["UserPoolClient"]
+    assert described_client["ClientId"] == client_id
+    assert described_client["ClientName"] == "walkthrough"
+    assert sorted(described_client["ExplicitAuthFlows"]) == sorted(FLOWS)
+
+    username, password = "walker", "Walk-the-Line-1!"
+    created = idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username=username,
+        UserAttributes=[{"Name": "email", "Value": "walker@example.com"}],
+        MessageAction="SUPPRESS",
+    )["User"]
+    assert created["Username"] == username
+    assert created["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+    idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
+    assert idp.admin_get_user(UserPoolId=pool_id, Username=username)["UserStatus"] == "CONFIRMED"
+
+    first = password_auth(idp, pool_id, client_id, username, password)
+    assert "ChallengeName" not in first
+    tokens = first["AuthenticationResult"]
+    assert tokens["TokenType"] == "Bearer"
+    assert tokens["ExpiresIn"] > 0
+    assert tokens["RefreshToken"]
+    access = verify_jwt(emulator_url, pool_id, tokens["AccessToken"])
+    assert access["username"] == username
+    assert access["client_id"] == client_id
+    assert access["token_use"] == "access"
+
+    secret = idp.associate_software_token(AccessToken=tokens["AccessToken"])["SecretCode"]
+    assert BASE32_SECRET.match(secret), secret
+    code = totp(secret, dev.now())
+    with pytest.raises(ClientError) as excinfo:
+        idp.verify_software_token(AccessToken=tokens["AccessToken"], UserCode=other_code(code))
+    assert error_code(excinfo) == "EnableSoftwareTokenMFAException"
+    verified = idp.verify_software_token(
+        AccessToken=tokens["AccessToken"], UserCode=code, FriendlyDeviceName="boto3-phone"
+    )
+    assert verified["Status"] == "SUCCESS"
+
+    idp.set_user_mfa_preference(
+        AccessToken=tokens["AccessToken"],
+        SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
+    )
+    user = idp.admin_get_user(UserPoolId=pool_id, Username=username)
+    assert user["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
+    assert user["PreferredMfaSetting"] == "SOFTWARE_TOKEN_MFA"
+    sub = {a["Name"]: a["Value"] for a in user["UserAttributes"]}["sub"]
+    assert access["sub"] == sub
+
+    challenge = password_auth(idp, pool_id, client_id, username, password)
+    assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+    assert challenge["Session"]
+    assert challenge["ChallengeParameters"]["FRIENDLY_DEVICE_NAME"] == "boto3-phone"
+    assert "AuthenticationResult" not in challenge
+
+    next_code = totp(secret, dev.advance(30))
+    with pytest.raises(ClientError) as excinfo:
+        idp.admin_respond_to_auth_challenge(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            ChallengeName="SOFTWARE_TOKEN_MFA",
+            Session=challenge["Session"],
+            ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": other_code(next_code)},
+        )
+    assert error_code(excinfo) == "CodeMismatchException"
+
+    # A fresh challenge: whether a session survives a wrong answer is not what this checks.
+    challenge = password_auth(idp, pool_id, client_id, username, password)
+    answered = idp.admin_respond_to_auth_challenge(
+        UserPoolId=pool_id,
+        ClientId=client_id,
+        ChallengeName="SOFTWARE_TOKEN_MFA",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": next_code},
+    )
+    assert "ChallengeName" not in answered or answered["ChallengeName"] is None
+    mfa_access = verify_jwt(emulator_url, pool_id, answered["AuthenticationResult"]["AccessToken"])
+    assert (mfa_access["username"], mfa_access["sub"]) == (username, sub)
+
+    listed = idp.list_users(UserPoolId=pool_id)["Users"]
+    assert [(u["Username"], u["UserStatus"]) for u in listed] == [(username, "CONFIRMED")]
+
+    idp.admin_delete_user(UserPoolId=pool_id, Username=username)
+    with pytest.raises(ClientError) as excinfo:
+        idp.admin_get_user(UserPoolId=pool_id, Username=username)
+    assert error_code(excinfo) == "UserNotFoundException"
+    assert idp.list_users(UserPoolId=pool_id)["Users"] == []
+
+
+def test_wrong_password_and_unknown_user(idp):
+    pool_id, _ = new_pool(idp)
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c", ExplicitAuthFlows=FLOWS)[
+        "UserPoolClient"
+    ]["ClientId"]
+    new_user(idp, pool_id, "wrong", "Right-Password-1!")
+    with pytest.raises(ClientError) as excinfo:
+        password_auth(idp, pool_id, client_id, "wrong", "Wrong-Password-1!")
+    assert error_code(excinfo) == "NotAuthorizedException"
+    assert excinfo.value.response["Error"]["Message"] == "Incorrect username or password."
+    with pytest.raises(ClientError) as excinfo:
+        password_auth(idp, pool_id, client_id, "nobody", "Whatever-1!")
+    assert error_code(excinfo) == "UserNotFoundException"
+
+
+def test_refresh_token_auth(idp, emulator_url):
+    pool_id, _ = new_pool(idp)
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c", ExplicitAuthFlows=FLOWS)[
+        "UserPoolClient"
+    ]["ClientId"]
+    new_user(idp, pool_id, "refresher", "Refresh-Me-1!")
+    tokens = password_auth(idp, pool_id, client_id, "refresher", "Refresh-Me-1!")["AuthenticationResult"]
+    refreshed = idp.admin_initiate_auth(
+        UserPoolId=pool_id,
+        ClientId=client_id,
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]},
+    )["AuthenticationResult"]
+    assert refreshed["AccessToken"] != tokens["AccessToken"]
+    claims = verify_jwt(emulator_url, pool_id, refreshed["AccessToken"])
+    assert claims["username"] == "refresher"
+    with pytest.raises(ClientError) as excinfo:
+        idp.admin_initiate_auth(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"][:-4] + "AAAA"},
+        )
+    assert error_code(excinfo) == "NotAuthorizedException"
+
+
+def test_client_secret_requires_secret_hash(idp):
+    pool_id, _ = new_pool(idp)
+    client = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="with-secret", ExplicitAuthFlows=FLOWS, GenerateSecret=True
+    )["UserPoolClient"]
+    assert client["ClientSecret"]
+    described = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=client["ClientId"])["UserPoolClient"]
+    assert described["ClientSecret"] == client["ClientSecret"]
+    new_user(idp, pool_id, "hashed", "Hash-Brown-1!")
+
+    def secret_hash(key, username):
+        digest = hmac.new(key.encode(), (username + client["ClientId"]).encode(), hashlib.sha256).digest()
+        return base64.b64encode(digest).decode()
+
+    with pytest.raises(ClientError) as excinfo:
+        password_auth(idp, pool_id, client["ClientId"], "hashed", "Hash-Brown-1!")
+    assert error_code(excinfo) == "NotAuthorizedException"
+    with pytest.raises(ClientError) as excinfo:
+        password_auth(
+            idp, pool_id, client["ClientId"], "hashed", "Hash-Brown-1!",
+            SECRET_HASH=secret_hash(client["ClientSecret"] + "x", "hashed"),
+        )
+    assert error_code(excinfo) == "NotAuthorizedException"
+    ok = password_auth(
+        idp, pool_id, client["ClientId"], "hashed", "Hash-Brown-1!",
+        SECRET_HASH=secret_hash(client["ClientSecret"], "hashed"),
+    )
+    assert ok["AuthenticationResult"]["AccessToken"]
+
+
+def test_flow_not_allowed_on_client(idp):
+    pool_id, _ = new_pool(idp)
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="srp-only", ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    new_user(idp, pool_id, "srponly", "Srp-Only-1!")
+    with pytest.raises(ClientError) as excinfo:
+        password_auth(idp, pool_id, client_id, "srponly", "Srp-Only-1!")
+    assert error_code(excinfo) == "InvalidParameterException"
+
+
+def test_software_token_refused_when_pool_has_no_totp(idp):
+    pool_id, _ = new_pool(idp, totp_enabled=False)
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c", ExplicitAuthFlows=FLOWS)[
+        "UserPoolClient"
+    ]["ClientId"]
+    new_user(idp, pool_id, "nototp", "No-Totp-Here-1!")
+    tokens = password_auth(idp, pool_id, client_id, "nototp", "No-Totp-Here-1!")["AuthenticationResult"]
+    with pytest.raises(ClientError) as excinfo:
+        idp.associate_software_token(AccessToken=tokens["AccessToken"])
+    assert error_code(excinfo) == "SoftwareTokenMFANotFoundException"
+
+
+def test_unknown_pool_and_client(idp):
+    with pytest.raises(ClientError) as excinfo:
+        idp.describe_user_pool(UserPoolId="us-east-1_DoesNotExist")
+    assert error_code(excinfo) == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as excinfo:
+        idp.initiate_auth(
+            ClientId="nosuchclient0000000000000",
+            AuthFlow="USER_SRP_AUTH",
+            AuthParameters={"USERNAME": "x", "SRP_A": "ab" * 64},
+        )
+    assert error_code(excinfo) == "ResourceNotFoundException"
+
+
+# ---- the aws CLI ----------------------------------------------------------------------------
+
+
+def aws(emulator_url, *args):
+    cli = REPO / "target" / "venv" / "bin" / "aws"
+    result = subprocess.run(
+        [str(cli), "cognito-idp", *args, "--endpoint-url", emulator_url, "--region", "us-east-1", "--output", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout) if result.stdout.strip() else None
+
+
+def test_aws_cli(emulator_url):
+    name = f"cli-{uuid.uuid4().hex[:8]}"
+    pool = aws(emulator_url, "create-user-pool", "--pool-name", name)["UserPool"]
+    assert pool["Name"] == name
+    user = aws(
+        emulator_url, "admin-create-user",
+        "--user-pool-id", pool["Id"],
+        "--username", "cli-user",
+        "--user-attributes", "Name=email,Value=cli@example.com",
+        "--message-action", "SUPPRESS",
+    )["User"]
+    assert user["Username"] == "cli-user"
+    assert {"Name": "email", "Value": "cli@example.com"} in user["Attributes"]
+    listed = aws(emulator_url, "list-users", "--user-pool-id", pool["Id"])["Users"]
+    assert [u["Username"] for u in listed] == ["cli-user"]
+    assert listed[0]["UserStatus"] == "FORCE_CHANGE_PASSWORD"
+    assert listed[0]["Enabled"] is True
+
+
+# ---- plain HTTP: malformed requests and CORS -------------------------------------------------
+
+
+def raw(emulator_url, target, body, method="POST", headers=None):
+    request = urllib.request.Request(
+        emulator_url,
+        data=body if isinstance(body, bytes) or body is None else json.dumps(body).encode(),
+        method=method,
+        headers={
+            "content-type": "application/x-amz-json-1.1",
+            "x-amz-target": f"AWSCognitoIdentityProviderService.{target}",
+            **(headers or {}),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def assert_error(answer, error_type):
+    status, headers, body = answer
+    assert status == 400, (status, body)
+    assert json.loads(body)["__type"] == error_type, body
+    header = {k.lower(): v for k, v in headers.items()}["x-amzn-errortype"]
+    assert header.split(":")[0].split("#")[-1] == error_type
+
+
+def test_unknown_operation(emulator_url):
+    assert_error(raw(emulator_url, "NoSuchOperation", {}), "UnknownOperationException")
+
+
+def test_malformed_json(emulator_url):
+    assert_error(raw(emulator_url, "InitiateAuth", b'{"ClientId": '), "SerializationException")
+
+
+def test_wrong_member_type(emulator_url):
+    assert_error(
+        raw(emulator_url, "InitiateAuth", {"ClientId": ["not", "a", "string"], "AuthFlow": "USER_SRP_AUTH"}),
+        "SerializationException",
+    )
+
+
+def test_missing_member(emulator_url):
+    assert_error(raw(emulator_url, "InitiateAuth", {"AuthFlow": "USER_SRP_AUTH"}), "InvalidParameterException")
+
+
+def test_cors_preflight_and_error_headers(emulator_url):
+    origin = "http://127.0.0.1:8080"
+    status, headers, _ = raw(
+        emulator_url,
+        "InitiateAuth",
+        None,
+        method="OPTIONS",
+        headers={
+            "origin": origin,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type,x-amz-target,x-amz-user-agent,authorization",
+        },
+    )
+    assert status in (200, 204)
+    headers = {k.lower(): v for k, v in headers.items()}
+    assert headers["access-control-allow-origin"] in ("*", origin)
+    assert "POST" in headers["access-control-allow-methods"].upper()
+    allowed = {h.strip().lower() for h in headers["access-control-allow-headers"].split(",")}
+    assert allowed == {"*"} or {"content-type", "x-amz-target", "x-amz-user-agent", "authorization"} <= allowed
+
+    status, headers, _ = raw(emulator_url, "NoSuchOperation", {}, headers={"origin": origin})
+    assert status == 400
+    headers = {k.lower(): v for k, v in headers.items()}
+    assert headers["access-control-allow-origin"] in ("*", origin)
+    exposed = {h.strip().lower() for h in headers["access-control-expose-headers"].split(",")}
+    assert {"x-amzn-requestid", "x-amzn-errortype"} <= exposed
