@@ -95,10 +95,10 @@ async fn cors(req: Request, next: Next) -> Response {
     h.insert("access-control-allow-origin", origin.unwrap_or_else(|| HeaderValue::from_static("*")));
     h.insert("vary", HeaderValue::from_static("Origin"));
     h.insert("access-control-expose-headers", HeaderValue::from_static("x-amzn-RequestId, x-amzn-ErrorType, x-amz-apigw-id, Date"));
-    if !h.contains_key("x-amzn-requestid") {
-        if let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
-            h.insert("x-amzn-requestid", v);
-        }
+    if !h.contains_key("x-amzn-requestid")
+        && let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+    {
+        h.insert("x-amzn-requestid", v);
     }
     res
 }

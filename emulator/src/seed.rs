@@ -177,10 +177,10 @@ pub fn apply(ctx: &mut Ctx<'_>, seed: &SeedFile) -> Result<(), String> {
             }
             .ok_or_else(|| format!("user {}: needs a password (or temporaryPassword)", su.username))?;
             let (salt, verifier) = password_record(ctx, &id, &su.username, password);
-            if let Some(secret) = &su.totp_secret {
-                if crate::totp::base32_decode(secret).is_none_or(|k| k.is_empty()) {
-                    return Err(format!("user {}: totpSecret is not base32", su.username));
-                }
+            if let Some(secret) = &su.totp_secret
+                && crate::totp::base32_decode(secret).is_none_or(|k| k.is_empty())
+            {
+                return Err(format!("user {}: totpSecret is not base32", su.username));
             }
             let sub = ctx.uuid();
             let user = User {

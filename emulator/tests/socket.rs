@@ -1,0 +1,166 @@
+//! The real binary on a real socket: the start-up lines, an SRP sign-in over TCP, SIGTERM, and
+//! `--state` persistence across a restart (signing key included).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use common::{SrpClient, format_ts, password, pool};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cognito-emulator");
+
+struct Running {
+    child: Child,
+    endpoint: String,
+    lines: Vec<String>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(args: &[&str]) -> Running {
+    let mut child = Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "emulator exited early: {lines:?}");
+        let line = line.trim_end().to_owned();
+        let done = line == "ready";
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    let endpoint = lines[0].strip_prefix("endpoint ").unwrap().to_owned();
+    Running { child, endpoint, lines }
+}
+
+fn post(endpoint: &str, op: &str, body: &Value) -> (u16, Value) {
+    let hostport = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let mut s = TcpStream::connect(hostport).unwrap();
+    let body = body.to_string();
+    write!(
+        s,
+        "POST / HTTP/1.1\r\nHost: {hostport}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: AWSCognitoIdentityProviderService.{op}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let status: u16 = raw.split(' ').nth(1).unwrap().parse().unwrap();
+    let (head, payload) = raw.split_once("\r\n\r\n").unwrap();
+    assert!(head.to_lowercase().contains("access-control-allow-origin"));
+    // The server may answer chunked; tolerate both.
+    let payload = if head.to_lowercase().contains("transfer-encoding: chunked") {
+        let mut out = String::new();
+        let mut rest = payload;
+        while let Some((len, tail)) = rest.split_once("\r\n") {
+            let n = usize::from_str_radix(len.trim(), 16).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.push_str(&tail[..n]);
+            rest = &tail[n + 2..];
+        }
+        out
+    } else {
+        payload.to_owned()
+    };
+    (status, serde_json::from_str(&payload).unwrap_or(Value::Null))
+}
+
+fn sign_in(endpoint: &str, client_id: &str, pool_id: &str, username: &str, pw: &str) -> Value {
+    let c = SrpClient::new(pool_id);
+    let (st, first) = post(endpoint, "InitiateAuth", &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client_id, "AuthParameters": {"USERNAME": username, "SRP_A": c.a_hex()}}));
+    assert_eq!(st, 200, "{first}");
+    let cp = &first["ChallengeParameters"];
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let ts = format_ts(now, false, 0);
+    let block = cp["SECRET_BLOCK"].as_str().unwrap();
+    let uid = cp["USER_ID_FOR_SRP"].as_str().unwrap();
+    let sig = c.signature(uid, pw, cp["SALT"].as_str().unwrap(), cp["SRP_B"].as_str().unwrap(), &STANDARD.decode(block).unwrap(), &ts);
+    let (st, second) = post(
+        endpoint,
+        "RespondToAuthChallenge",
+        &json!({"ChallengeName": "PASSWORD_VERIFIER", "ClientId": client_id, "Session": first["Session"],
+                "ChallengeResponses": {"USERNAME": uid, "PASSWORD_CLAIM_SECRET_BLOCK": block, "TIMESTAMP": ts, "PASSWORD_CLAIM_SIGNATURE": sig}}),
+    );
+    assert_eq!(st, 200, "{second}");
+    second["AuthenticationResult"].clone()
+}
+
+fn temp_dir() -> std::path::PathBuf {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let dir = std::env::temp_dir().join(format!("cognito-emulator-test-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn serves_on_a_real_socket_and_persists_across_restart() {
+    let dir = temp_dir();
+    let state = dir.join("state.json");
+    let state_arg = state.to_str().unwrap();
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/seed/test.json");
+    let p = pool("optional");
+    let mut emu = start(&["--port", "0", "--seed", seed, "--state", state_arg]);
+    assert!(emu.endpoint.starts_with("http://127.0.0.1:") && emu.endpoint.ends_with('/'));
+    assert!(emu.lines.contains(&format!("pool optional {} client web {}", p.id, p.web)));
+    let (sid, secret) = p.secret_client.clone().unwrap();
+    assert!(emu.lines.contains(&format!("pool optional {} client secret {sid} {secret}", p.id)));
+    assert_eq!(emu.lines.last().unwrap(), "ready");
+
+    let tokens = sign_in(&emu.endpoint, &p.web, &p.id, "plain", &password("optional", "plain"));
+    let (st, _) = post(&emu.endpoint, "AdminCreateUser", &json!({"UserPoolId": p.id, "Username": "persisted", "TemporaryPassword": "Persist-Passw0rd!"}));
+    assert_eq!(st, 200);
+    let (st, _) = post(&emu.endpoint, "AdminSetUserPassword", &json!({"UserPoolId": p.id, "Username": "persisted", "Password": "Persist-Passw0rd!", "Permanent": true}));
+    assert_eq!(st, 200);
+    // The state file already holds the change (written before the response).
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(saved.contains("persisted"));
+    assert!(!saved.contains("Persist-Passw0rd!"), "passwords are never stored");
+
+    // SIGTERM exits cleanly.
+    let status = Command::new("kill").arg("-TERM").arg(emu.child.id().to_string()).status().unwrap();
+    assert!(status.success());
+    let exit = emu.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+
+    let emu2 = start(&["--port", "0", "--seed", seed, "--state", state_arg]);
+    // Tokens minted before the restart still verify (same key), and the new user signs in.
+    let (st, user) = post(&emu2.endpoint, "GetUser", &json!({"AccessToken": tokens["AccessToken"]}));
+    assert_eq!(st, 200, "{user}");
+    assert_eq!(user["Username"], "plain");
+    sign_in(&emu2.endpoint, &p.web, &p.id, "persisted", "Persist-Passw0rd!");
+    drop(emu2);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn help_documents_flags_and_remote_bind_is_refused() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for flag in ["--port", "--host", "--seed", "--state", "--session-ttl", "--max-password-attempts", "--allow-remote"] {
+        assert!(help.contains(flag), "{flag} missing from --help");
+    }
+    let out = Command::new(BIN).args(["--host", "0.0.0.0", "--port", "0"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-remote"));
+}
+
+#[test]
+fn starts_empty_without_seed() {
+    let emu = start(&["--port", "0"]);
+    assert_eq!(emu.lines.len(), 2);
+    let (st, body) = post(&emu.endpoint, "CreateUserPool", &json!({"PoolName": "x"}));
+    assert_eq!(st, 200, "{body}");
+}
