@@ -378,3 +378,88 @@ describe('other challenges and sessions', () => {
     assert.match(error.message, /session/i);
   });
 });
+
+describe('refusals', () => {
+  test('a made-up or another user\'s Session is refused', async () => {
+    const { password, totpSecret } = seedUser('optional', 'totp');
+    const both = seedUser('optional', 'both');
+    const userPool = pool('optional');
+
+    const attempt = signIn(userPool, 'totp', password);
+    await expectEvent(attempt.result, 'totpRequired');
+    const genuine = attempt.user.Session;
+
+    attempt.user.Session = Buffer.from(randomUUID()).toString('base64');
+    let error = await expectFailure(
+      step((cb) => attempt.user.sendMFACode(totp(totpSecret, Date.now() / 1000), cb, 'SOFTWARE_TOKEN_MFA')),
+      'NotAuthorizedException',
+    );
+    assert.match(error.message, /session/i);
+
+    // `both`'s Session presented for `totp`: bound to the user it was issued for.
+    const other = signIn(userPool, 'both', both.password);
+    await expectEvent(other.result, 'selectMFAType');
+    attempt.user.Session = other.user.Session;
+    error = await expectFailure(
+      step((cb) => attempt.user.sendMFACode(totp(totpSecret, Date.now() / 1000), cb, 'SOFTWARE_TOKEN_MFA')),
+      'NotAuthorizedException',
+    );
+    assert.match(error.message, /session/i);
+
+    // The genuine Session still works afterwards.
+    attempt.user.Session = genuine;
+    const code = await freshCode(env.url, totpSecret);
+    await expectSuccess(step((cb) => attempt.user.sendMFACode(code, cb, 'SOFTWARE_TOKEN_MFA')));
+  });
+
+  test('software token MFA disabled on the pool → SoftwareTokenMFANotFoundException', async () => {
+    const { password } = seedUser('nototp', 'plain');
+    const { user, result } = signIn(pool('nototp'), 'plain', password);
+    await expectSuccess(result);
+    await expectFailure(step((cb) => user.associateSoftwareToken(cb)), 'SoftwareTokenMFANotFoundException');
+  });
+
+  test('signOut with revocation: the refresh and access tokens stop working', async () => {
+    const plain = seedUser('optional', 'plain');
+    const userPool = pool('optional');
+    const { user, result } = signIn(userPool, 'plain', plain.password);
+    const session = await expectSuccess(result);
+    const refreshToken = session.getRefreshToken().getToken();
+    const accessToken = session.getAccessToken().getJwtToken();
+
+    await nodeCall((cb) => user.signOut((err) => cb(err, null)));
+    await assert.rejects(
+      callApi(env.url, 'InitiateAuth', {
+        ClientId: env.config.pools.optional.clients.web.clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: refreshToken },
+      }),
+      { name: 'NotAuthorizedException' },
+    );
+    await assert.rejects(callApi(env.url, 'GetUser', { AccessToken: accessToken }), {
+      name: 'NotAuthorizedException',
+    });
+  });
+
+  test('repeated wrong passwords → "Password attempts exceeded"', async () => {
+    const { poolId } = env.config.pools.optional;
+    const username = `idjs-lock-${randomUUID().slice(0, 8)}`;
+    const password = 'Lock-Me-Out-1!';
+    await callApi(env.url, 'AdminCreateUser', { UserPoolId: poolId, Username: username, MessageAction: 'SUPPRESS' }, { admin: true });
+    await callApi(
+      env.url,
+      'AdminSetUserPassword',
+      { UserPoolId: poolId, Username: username, Password: password, Permanent: true },
+      { admin: true },
+    );
+    const userPool = pool('optional');
+    const messagesSeen = [];
+    for (let i = 0; i < 10; i += 1) {
+      const error = await expectFailure(signIn(userPool, username, `${password}-${i}`).result, 'NotAuthorizedException');
+      messagesSeen.push(error.message);
+      if (error.message === 'Password attempts exceeded') break;
+    }
+    assert.equal(messagesSeen.at(-1), 'Password attempts exceeded', messagesSeen.join(' | '));
+    assert.equal(messagesSeen[0], 'Incorrect username or password.');
+  });
+});
