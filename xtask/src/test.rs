@@ -320,14 +320,41 @@ fn browser(result: &mut StageResult) -> Result<()> {
     Ok(())
 }
 
+/// `target/venv/bin/python -m pytest -q -rs DIR` with the venv's tools first on PATH.
+fn pytest(dir: &str, env: &[(&str, &str)], log: &str) -> Result<crate::process::Outcome> {
+    let venv = target_dir().join("venv/bin");
+    let mut cmd = Command::new(venv.join("python"));
+    cmd.args(["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", dir])
+        .current_dir(root())
+        // The aws CLI and ministack the tests call are the venv's.
+        .env("PATH", prepend_path(&venv));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    run_logged(&mut cmd, &log_path(log)?, 10 * MINUTE)
+}
+
 fn ministack(result: &mut StageResult) -> Result<()> {
-    require(&root().join("tests/browser_flows.rs"))?;
     let setup = root().join("e2e/ministack/setup.py");
     require(&setup)?;
+    // setup.py's own tests start their own ministack.
+    let own_tests = files(&root().join("e2e/ministack"), |n| {
+        n.starts_with("test_") && n.ends_with(".py")
+    });
+    if !own_tests.is_empty() {
+        let outcome = pytest("e2e/ministack", &[], "ministack-pytest")?;
+        result.record(
+            "pytest e2e/ministack",
+            &outcome,
+            counts::pytest(&outcome.output),
+        );
+    }
     let venv = target_dir().join("venv/bin");
     let port = free_port()?;
     let state = target_dir().join(format!("tmp/ministack-{port}"));
     std::fs::create_dir_all(&state)?;
+    // Declared before the server guard, so it is removed after the server has stopped.
+    let _state = RemoveOnDrop(state.clone());
     let log = log_path("ministack-server")?;
     let log_file = std::fs::File::create(&log)?;
     let child = Command::new(venv.join("ministack"))
@@ -376,6 +403,7 @@ fn ministack(result: &mut StageResult) -> Result<()> {
             "setup.py's config does not say \"backend\":\"ministack\"",
         ));
     }
+    require(&root().join("tests/browser_flows.rs"))?;
     let outcome = browser_tests(&config, &["--test", "browser_flows"], "ministack")?;
     result.record(
         "browser_flows on ministack",
@@ -383,7 +411,6 @@ fn ministack(result: &mut StageResult) -> Result<()> {
         counts::cargo(&outcome.output),
     );
     drop(guard);
-    let _ = std::fs::remove_dir_all(&state);
     Ok(())
 }
 
@@ -464,26 +491,11 @@ fn thirdparty(result: &mut StageResult) -> Result<()> {
             .problems
             .push("no e2e/thirdparty/test_*.py yet".into());
     } else {
-        let venv = target_dir().join("venv/bin");
-        let outcome = run_logged(
-            Command::new(venv.join("python"))
-                .args([
-                    "-m",
-                    "pytest",
-                    "-q",
-                    "-rs",
-                    "-p",
-                    "no:cacheprovider",
-                    "e2e/thirdparty",
-                ])
-                .current_dir(root())
-                // The aws CLI and boto3 in the tests find the venv's tools first.
-                .env("PATH", prepend_path(&venv))
-                .env("EMULATOR_URL", &endpoint)
-                .env("COGNITO_TEST_CONFIG", &config),
-            &log_path("thirdparty-pytest")?,
-            10 * MINUTE,
-        )?;
+        let env = [
+            ("EMULATOR_URL", endpoint.as_str()),
+            ("COGNITO_TEST_CONFIG", config.as_str()),
+        ];
+        let outcome = pytest("e2e/thirdparty", &env, "thirdparty-pytest")?;
         result.record(
             "pytest e2e/thirdparty",
             &outcome,
@@ -492,6 +504,15 @@ fn thirdparty(result: &mut StageResult) -> Result<()> {
     }
     drop(emu);
     Ok(())
+}
+
+/// A scratch directory removed when the stage ends, failed or not.
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn prepend_path(dir: &Path) -> std::ffi::OsString {
