@@ -103,6 +103,10 @@ class Dev:
     def now(self):
         return self._call("clock")["now"]
 
+    def messages(self):
+        """The SMS/email messages the emulator "sent" (codes included)."""
+        return self._call("messages")
+
     def advance(self, seconds):
         """Moves the emulator clock forward; returns the new now."""
         self._call("clock", {"advanceSeconds": seconds})

@@ -417,3 +417,87 @@ def test_cors_preflight_and_error_headers(emulator_url):
     assert headers["access-control-allow-origin"] in ("*", origin)
     exposed = {h.strip().lower() for h in headers["access-control-expose-headers"].split(",")}
     assert {"x-amzn-requestid", "x-amzn-errortype"} <= exposed
+
+
+def test_sign_up_confirm_and_sign_out(idp, dev):
+    """Self-service sign-up with the emailed code, then GetUser, GlobalSignOut and RevokeToken."""
+    pool_id, _ = new_pool(idp)
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c", ExplicitAuthFlows=FLOWS)[
+        "UserPoolClient"
+    ]["ClientId"]
+    username, password = "signer", "Sign-Me-Up-1!"
+    signed = idp.sign_up(
+        ClientId=client_id,
+        Username=username,
+        Password=password,
+        UserAttributes=[{"Name": "email", "Value": "signer@example.com"}],
+    )
+    assert signed["UserConfirmed"] is False
+    assert signed["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    assert idp.admin_get_user(UserPoolId=pool_id, Username=username)["UserStatus"] == "UNCONFIRMED"
+    with pytest.raises(ClientError) as excinfo:
+        password_auth(idp, pool_id, client_id, username, password)
+    assert error_code(excinfo) == "UserNotConfirmedException"
+
+    (message,) = [m for m in dev.messages() if m["poolId"] == pool_id and m["username"] == username]
+    assert (message["channel"], message["destination"]) == ("EMAIL", "signer@example.com")
+    with pytest.raises(ClientError) as excinfo:
+        idp.confirm_sign_up(ClientId=client_id, Username=username, ConfirmationCode=other_code(message["code"]))
+    assert error_code(excinfo) == "CodeMismatchException"
+    idp.confirm_sign_up(ClientId=client_id, Username=username, ConfirmationCode=message["code"])
+    assert idp.admin_get_user(UserPoolId=pool_id, Username=username)["UserStatus"] == "CONFIRMED"
+
+    tokens = password_auth(idp, pool_id, client_id, username, password)["AuthenticationResult"]
+    me = idp.get_user(AccessToken=tokens["AccessToken"])
+    assert me["Username"] == username
+    attributes = {a["Name"]: a["Value"] for a in me["UserAttributes"]}
+    assert attributes["email"] == "signer@example.com"
+    assert attributes["sub"] == signed["UserSub"]
+
+    idp.global_sign_out(AccessToken=tokens["AccessToken"])
+    with pytest.raises(ClientError) as excinfo:
+        idp.get_user(AccessToken=tokens["AccessToken"])
+    assert error_code(excinfo) == "NotAuthorizedException"
+
+    tokens = password_auth(idp, pool_id, client_id, username, password)["AuthenticationResult"]
+    idp.revoke_token(Token=tokens["RefreshToken"], ClientId=client_id)
+    with pytest.raises(ClientError) as excinfo:
+        idp.admin_initiate_auth(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]},
+        )
+    assert error_code(excinfo) == "NotAuthorizedException"
+
+
+def test_admin_mfa_preference(idp):
+    """AdminSetUserMFAPreference needs a verified token for TOTP; SMS works with a phone number."""
+    pool_id, _ = new_pool(idp)
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        MfaConfiguration="OPTIONAL",
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        SmsMfaConfiguration={
+            "SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/cognito-sms", "ExternalId": "t"}
+        },
+    )
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="phoned",
+        UserAttributes=[{"Name": "phone_number", "Value": "+15555550199"}],
+        MessageAction="SUPPRESS",
+    )
+    with pytest.raises(ClientError) as excinfo:
+        idp.admin_set_user_mfa_preference(
+            UserPoolId=pool_id,
+            Username="phoned",
+            SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
+        )
+    assert error_code(excinfo) == "InvalidParameterException"
+    idp.admin_set_user_mfa_preference(
+        UserPoolId=pool_id, Username="phoned", SMSMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    user = idp.admin_get_user(UserPoolId=pool_id, Username="phoned")
+    assert user["UserMFASettingList"] == ["SMS_MFA"]
+    assert user["PreferredMfaSetting"] == "SMS_MFA"
