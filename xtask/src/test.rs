@@ -278,6 +278,7 @@ fn native(result: &mut StageResult) -> Result<()> {
 }
 
 /// `cargo test -p cognito-totp --target wasm32-unknown-unknown [extra]` in headless Chromium.
+/// Always with `--test ...`: the native test files have native-only dev-dependencies.
 fn browser_tests(config: &Value, extra: &[&str], log: &str) -> Result<crate::process::Outcome> {
     let mut cmd = cargo();
     cmd.args([
@@ -310,7 +311,7 @@ fn browser(result: &mut StageResult) -> Result<()> {
         "browser-emulator",
     )?;
     let config = emu.announced.test_config("emulator");
-    let outcome = browser_tests(&config, &[], "browser")?;
+    let outcome = browser_tests(&config, &["--test", "browser_*"], "browser")?;
     result.record(
         "wasm-bindgen tests",
         &outcome,
