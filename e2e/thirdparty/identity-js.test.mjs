@@ -187,13 +187,14 @@ describe('TOTP', () => {
     const session = await expectSuccess(step((cb) => attempt.user.sendMFACode(code, cb, 'SOFTWARE_TOKEN_MFA')));
     await checkSession(session, 'optional', 'totp');
 
-    // The same code again, still inside its window: refused.
+    // The same code again, still inside its window: refused. Which name AWS gives this is not
+    // settled here (ExpiredCodeException "Your software token has already been used once." has
+    // been reported from real pools; the emulator answers CodeMismatchException), so either passes.
     attempt = signIn(userPool, 'totp', password);
     await expectEvent(attempt.result, 'totpRequired');
-    await expectFailure(
-      step((cb) => attempt.user.sendMFACode(code, cb, 'SOFTWARE_TOKEN_MFA')),
-      'CodeMismatchException',
-    );
+    const { event, args } = await step((cb) => attempt.user.sendMFACode(code, cb, 'SOFTWARE_TOKEN_MFA'));
+    assert.equal(event, 'onFailure', 'a reused code must not sign in');
+    assert.ok(['CodeMismatchException', 'ExpiredCodeException'].includes(args[0].name), args[0].name);
 
     // The next window's code works: the refusal was about reuse, not a lock-out.
     attempt = signIn(userPool, 'totp', password);
