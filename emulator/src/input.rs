@@ -60,9 +60,11 @@ impl Input {
         }
     }
 
-    /// A string→string map such as AuthParameters; every value must be a string.
+    /// A string→string map such as AuthParameters; every value must be a string. A null value counts as
+    /// absent: amazon-cognito-identity-js sends `DEVICE_KEY: null` on refresh and AWS accepts it.
     pub fn str_map(&self, name: &str) -> Result<Option<Input>, ApiError> {
-        let Some(map) = self.opt_obj(name)? else { return Ok(None) };
+        let Some(mut map) = self.opt_obj(name)? else { return Ok(None) };
+        map.0.retain(|_, v| !v.is_null());
         if map.0.values().any(|v| !v.is_string()) {
             return Err(wrong_type(name, "map of strings"));
         }

@@ -161,14 +161,24 @@ fn log_request(state: &AppState, target: &str, status: u16, bytes: usize, body: 
     });
 }
 
-fn run_operation(state: &AppState, _headers: &HeaderMap, target: &str, op_name: &str, body: &[u8]) -> Result<serde_json::Value, ApiError> {
+/// `Authorization: AWS4-HMAC-SHA256 Credential=AKID/20250101/us-west-2/cognito-idp/aws4_request, ...`
+/// → `us-west-2`. The signature itself is not checked.
+fn sigv4_region(headers: &HeaderMap) -> Option<String> {
+    let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let scope = auth.split("Credential=").nth(1)?.split([',', ' ']).next()?;
+    let region = scope.split('/').nth(2)?;
+    let valid = !region.is_empty() && region.len() <= 32 && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    valid.then(|| region.to_owned())
+}
+
+fn run_operation(state: &AppState, headers: &HeaderMap, target: &str, op_name: &str, body: &[u8]) -> Result<serde_json::Value, ApiError> {
     let Some(op) = target.strip_prefix(TARGET_PREFIX).and_then(ops::lookup) else {
         return Err(ApiError::new("UnknownOperationException", format!("Unknown operation {op_name}")));
     };
     let input = input::Input::parse(body)?;
     let now = state.now();
     let mut inner = state.lock();
-    let mut ctx = state::Ctx { inner: &mut inner, now, config: &state.config };
+    let mut ctx = state::Ctx { inner: &mut inner, now, config: &state.config, region: sigv4_region(headers) };
     let result = op(&mut ctx, &input);
     // Persist whatever changed (including failure counters) before the caller hears back.
     if let Some(path) = &state.config.state_file {

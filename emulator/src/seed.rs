@@ -215,7 +215,7 @@ pub fn apply(ctx: &mut Ctx<'_>, seed: &SeedFile) -> Result<(), String> {
 pub fn build(state: &crate::AppState, seed: &SeedFile) -> Result<(), String> {
     let now = state.now();
     let mut inner = state.lock();
-    let mut ctx = Ctx { inner: &mut inner, now, config: &state.config };
+    let mut ctx = Ctx { inner: &mut inner, now, config: &state.config, region: None };
     apply(&mut ctx, seed)
 }
 

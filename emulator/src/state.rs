@@ -247,6 +247,8 @@ pub struct Ctx<'a> {
     pub inner: &'a mut Inner,
     pub now: i64,
     pub config: &'a Config,
+    /// The region named by the caller's SigV4 credential scope, if it signed (new pool ids use it).
+    pub region: Option<String>,
 }
 
 impl Ctx<'_> {

@@ -71,6 +71,10 @@ async fn refresh_global_sign_out_and_revoke() {
     assert!(fresh.get("RefreshToken").is_none());
     assert_eq!(claims(fresh["AccessToken"].as_str().unwrap())["origin_jti"], claims(t["AccessToken"].as_str().unwrap())["origin_jti"]);
     emu.call("InitiateAuth", refresh(json!("garbage"))).await.err("NotAuthorizedException");
+    // amazon-cognito-identity-js sends DEVICE_KEY: null; AWS takes it as absent.
+    let mut with_null = refresh(t["RefreshToken"].clone());
+    with_null["AuthParameters"]["DEVICE_KEY"] = Value::Null;
+    emu.call("InitiateAuth", with_null).await.ok();
 
     // A second sign-in; GlobalSignOut with the first kills both grants.
     let t2 = emu.tokens("optional", "plain").await;
@@ -110,7 +114,7 @@ async fn refresh_with_secret_client() {
     };
     emu.call("InitiateAuth", body(None)).await.err("NotAuthorizedException");
     emu.call("InitiateAuth", body(Some(secret_hash(&secret, "plain", &cid)))).await.ok();
-    emu.call("RevokeToken", json!({"Token": t["RefreshToken"], "ClientId": cid})).await.err("NotAuthorizedException");
+    emu.call("RevokeToken", json!({"Token": t["RefreshToken"], "ClientId": cid})).await.err("UnauthorizedException");
     emu.call("RevokeToken", json!({"Token": t["RefreshToken"], "ClientId": cid, "ClientSecret": secret})).await.ok();
 }
 
@@ -344,4 +348,22 @@ async fn sign_up_and_confirm() {
     emu.call("ConfirmSignUp", json!({"ClientId": p.web, "Username": "newcomer", "ConfirmationCode": "000000x"})).await.err("CodeMismatchException");
     emu.call("ConfirmSignUp", json!({"ClientId": p.web, "Username": "newcomer", "ConfirmationCode": code})).await.ok();
     emu.srp(&p.web, &p.id, "newcomer", "Newcomer-Passw0rd!").await.ok();
+}
+
+#[tokio::test]
+async fn create_user_pool_takes_region_from_sigv4_scope() {
+    let emu = emulator();
+    let req = Request::post("/")
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", "AWSCognitoIdentityProviderService.CreateUserPool")
+        .header(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=test/20250603/eu-west-2/cognito-idp/aws4_request, SignedHeaders=host;x-amz-date, Signature=00",
+        )
+        .body(Body::from(json!({"PoolName": "eu"}).to_string()))
+        .unwrap();
+    let r = emu.send(req).await;
+    let id = r.ok()["UserPool"]["Id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("eu-west-2_"), "{id}");
+    assert!(r.body["UserPool"]["Arn"].as_str().unwrap().contains(":eu-west-2:"));
 }

@@ -25,7 +25,8 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
         ));
     }
     let username_attributes = input.str_list("UsernameAttributes")?;
-    let id = seed::new_pool_id(ctx, "us-east-1");
+    let region = ctx.region.clone().unwrap_or_else(|| "us-east-1".into());
+    let id = seed::new_pool_id(ctx, &region);
     let pool = Pool {
         id: id.clone(),
         name: name.to_owned(),
