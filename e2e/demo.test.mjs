@@ -7,10 +7,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -244,9 +245,10 @@ async function readEnrollment(page, account) {
 
   // Decode the rendered QR when zbarimg is available: the picture must carry the same URI as the link.
   if (existsSync("/usr/bin/zbarimg")) {
-    const file = path.join(shotDir, `qr-${account}.png`);
+    const file = path.join(os.tmpdir(), `cognito-totp-e2e-qr-${process.pid}-${account}.png`);
     await page.getByTestId("qr").screenshot({ path: file });
     const { stdout } = await promisify(execFile)("/usr/bin/zbarimg", ["--raw", "-q", file]);
+    await rm(file, { force: true });
     assert.equal(stdout.trim(), link, "the QR decodes to the otpauth URI");
   }
   return secret;
