@@ -126,6 +126,17 @@ describe('USER_SRP_AUTH', () => {
     await checkSession(session, 'optional', 'jörg');
   });
 
+  test('USER_PASSWORD_AUTH when the client allows it', async () => {
+    // The nototp pool's user: its password is meant to travel in this request, no other's.
+    const { password } = seedUser('nototp', 'plain');
+    const userPool = pool('nototp');
+    const user = new CognitoUser({ Username: 'plain', Pool: userPool, Storage: userPool.storage });
+    user.setAuthenticationFlowType('USER_PASSWORD_AUTH');
+    const details = new AuthenticationDetails({ Username: 'plain', Password: password });
+    const session = await expectSuccess(step((cb) => user.authenticateUser(details, cb)));
+    await checkSession(session, 'nototp', 'plain');
+  });
+
   test('wrong password → NotAuthorizedException', async () => {
     const plain = seedUser('optional', 'plain');
     const error = await expectFailure(
