@@ -199,7 +199,7 @@ fn send_code(ctx: &mut Ctx<'_>, pool_id: &str, user: &User, channel: &'static st
     let destination = user.attributes.get(attr).cloned().unwrap_or_default();
     let code = ctx.digits(6);
     tracing::debug!(pool_id, channel, "code delivered to the dev channel");
-    ctx.inner.messages.push(Message {
+    push_message(ctx, Message {
         pool_id: pool_id.into(),
         username: user.username.clone(),
         channel,
@@ -389,7 +389,7 @@ pub fn user_type(user: &User) -> Value {
 
 /// Dev-channel delivery for sign-up confirmation codes.
 pub fn deliver(ctx: &mut Ctx<'_>, pool_id: &str, username: &str, channel: &'static str, destination: &str, code: &str) {
-    ctx.inner.messages.push(Message {
+    push_message(ctx, Message {
         pool_id: pool_id.into(),
         username: username.into(),
         channel,
@@ -398,3 +398,12 @@ pub fn deliver(ctx: &mut Ctx<'_>, pool_id: &str, username: &str, channel: &'stat
         at: ctx.now,
     });
 }
+
+/// Appends to the bounded outbox.
+pub fn push_message(ctx: &mut Ctx<'_>, message: Message) {
+    if ctx.inner.messages.len() >= crate::state::MESSAGES_CAP {
+        ctx.inner.messages.remove(0);
+    }
+    ctx.inner.messages.push(message);
+}
+

@@ -65,7 +65,9 @@ async fn requests(State(state): State<AppState>) -> Response {
 }
 
 async fn clear_requests(State(state): State<AppState>) -> Response {
-    state.lock().requests.clear();
+    let mut inner = state.lock();
+    inner.requests.clear();
+    inner.request_bytes = 0;
     ok(&json!({}))
 }
 

@@ -42,6 +42,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(root).post(api))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .route("/{pool_id}/.well-known/openid-configuration", get(openid_configuration))
         .nest("/_emulator", dev::router())
         .fallback(not_found)
         .layer(middleware::from_fn(cors))
@@ -62,6 +63,24 @@ async fn jwks(State(state): State<AppState>, axum::extract::Path(pool_id): axum:
         return ApiError::pool_not_found(&pool_id).with_status(StatusCode::NOT_FOUND).into_response();
     }
     json_response(StatusCode::OK, &tokens::jwks(&inner.key))
+}
+
+/// Enough OIDC discovery for JWT libraries that start from the issuer (no OAuth endpoints exist here).
+async fn openid_configuration(State(state): State<AppState>, axum::extract::Path(pool_id): axum::extract::Path<String>) -> Response {
+    if !state.lock().db.pools.contains_key(&pool_id) {
+        return ApiError::pool_not_found(&pool_id).with_status(StatusCode::NOT_FOUND).into_response();
+    }
+    let issuer = format!("{}/{pool_id}", state.config.issuer_base.trim_end_matches('/'));
+    json_response(
+        StatusCode::OK,
+        &serde_json::json!({
+            "issuer": issuer,
+            "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "subject_types_supported": ["public"],
+            "response_types_supported": [],
+        }),
+    )
 }
 
 pub(crate) fn json_response(status: StatusCode, value: &serde_json::Value) -> Response {
@@ -148,17 +167,17 @@ async fn api(State(state): State<AppState>, req: Request) -> Response {
 
 fn log_request(state: &AppState, target: &str, status: u16, bytes: usize, body: &Bytes) {
     let now = state.now();
+    let kept = body.get(..state::MAX_LOGGED_BODY).unwrap_or(body);
+    let body = String::from_utf8_lossy(kept).into_owned();
     let mut inner = state.lock();
-    if inner.requests.len() >= state::REQUEST_LOG_CAP {
-        inner.requests.pop_front();
+    inner.request_bytes += body.len();
+    inner.requests.push_back(state::LoggedRequest { target: target.to_owned(), status, bytes, at: now, body });
+    while inner.requests.len() > state::REQUEST_LOG_CAP || inner.request_bytes > state::REQUEST_LOG_BYTES {
+        match inner.requests.pop_front() {
+            Some(old) => inner.request_bytes -= old.body.len(),
+            None => break,
+        }
     }
-    inner.requests.push_back(state::LoggedRequest {
-        target: target.to_owned(),
-        status,
-        bytes,
-        at: now,
-        body: String::from_utf8_lossy(body).into_owned(),
-    });
 }
 
 /// `Authorization: AWS4-HMAC-SHA256 Credential=AKID/20250101/us-west-2/cognito-idp/aws4_request, ...`

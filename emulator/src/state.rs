@@ -145,7 +145,14 @@ impl Default for Config {
     }
 }
 
+/// The request log keeps at most this many entries...
 pub const REQUEST_LOG_CAP: usize = 10_000;
+/// ...and at most this many body bytes in total (oldest dropped first), so a flood of large bodies
+/// cannot exhaust memory. Each body is also cut at [`MAX_LOGGED_BODY`].
+pub const REQUEST_LOG_BYTES: usize = 64 * 1024 * 1024;
+pub const MAX_LOGGED_BODY: usize = 64 * 1024;
+/// Outbox entries kept for `/_emulator/messages`.
+pub const MESSAGES_CAP: usize = 10_000;
 
 /// Everything behind the one mutex.
 pub struct Inner {
@@ -154,6 +161,7 @@ pub struct Inner {
     pub sessions: BTreeMap<String, AuthSession>,
     pub messages: Vec<Message>,
     pub requests: VecDeque<LoggedRequest>,
+    pub request_bytes: usize,
     pub faults: Vec<Fault>,
     pub clock_offset: i64,
     pub rng: StdRng,
@@ -176,6 +184,7 @@ impl AppState {
             sessions: BTreeMap::new(),
             messages: Vec::new(),
             requests: VecDeque::new(),
+            request_bytes: 0,
             faults: Vec::new(),
             clock_offset: 0,
             rng,

@@ -33,6 +33,10 @@ async fn tokens_verify_against_jwks() {
         let sig = Signature::try_from(URL_SAFE_NO_PAD.decode(parts[2]).unwrap().as_slice()).unwrap();
         key.verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &sig).unwrap();
     }
+    let oidc = emu.dev("GET", &format!("/{}/.well-known/openid-configuration", p.id), None).await;
+    let issuer = claims(t["AccessToken"].as_str().unwrap())["iss"].clone();
+    assert_eq!(oidc.body["issuer"], issuer);
+    assert_eq!(oidc.body["jwks_uri"], format!("{}/.well-known/jwks.json", issuer.as_str().unwrap()));
     let missing = emu.dev("GET", "/us-east-1_Nope/.well-known/jwks.json", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
@@ -295,6 +299,18 @@ async fn admin_walkthrough_like_boto3() {
         .await;
     assert_eq!(u.ok()["User"]["UserStatus"], "FORCE_CHANGE_PASSWORD");
     emu.call("AdminCreateUser", json!({"UserPoolId": pool_id, "Username": "walker"})).await.err("UsernameExistsException");
+    // Without TemporaryPassword the invitation (with a generated one) lands in the outbox, and works.
+    emu.call("AdminCreateUser", json!({"UserPoolId": pool_id, "Username": "invited", "UserAttributes": [{"Name": "email", "Value": "i@example.com"}]}))
+        .await
+        .ok();
+    let invite = emu.messages_for("invited").await;
+    assert_eq!(invite.len(), 1);
+    assert_eq!(invite[0]["destination"], "i@example.com");
+    let temp = invite[0]["code"].as_str().unwrap().to_owned();
+    let r = emu
+        .call("AdminInitiateAuth", json!({"UserPoolId": pool_id, "ClientId": cid, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "invited", "PASSWORD": temp}}))
+        .await;
+    assert_eq!(r.ok()["ChallengeName"], "NEW_PASSWORD_REQUIRED");
     emu.call("AdminSetUserPassword", json!({"UserPoolId": pool_id, "Username": "walker", "Password": "Walk-Passw0rd!", "Permanent": true})).await.ok();
     let g = emu.call("AdminGetUser", json!({"UserPoolId": pool_id, "Username": "walker"})).await;
     assert_eq!(g.ok()["UserStatus"], "CONFIRMED");

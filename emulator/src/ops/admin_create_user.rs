@@ -13,21 +13,25 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     let given = input.req_str("Username")?;
     let attributes = input.attributes("UserAttributes")?;
     ctx.pool(pool_id)?;
-    let temporary = match input.opt_str("TemporaryPassword")? {
-        Some(p) => {
-            auth::check_policy(p)?;
-            p.to_owned()
-        }
-        None => {
-            // Cognito mails a generated one; here it goes to the dev channel.
-            format!("Tmp-{}a!", ctx.digits(8))
-        }
-    };
-    let resend = input.opt_str("MessageAction")? == Some("RESEND");
-    if resend {
+    let action = input.opt_str("MessageAction")?;
+    if action == Some("RESEND") {
         return Err(ApiError::new("UnsupportedOperationException", "MessageAction RESEND is not emulated"));
     }
+    let (temporary, generated) = match input.opt_str("TemporaryPassword")? {
+        Some(p) => {
+            auth::check_policy(p)?;
+            (p.to_owned(), false)
+        }
+        None => (format!("Tmp-{}a!", ctx.digits(8)), true),
+    };
     let username = auth::create_user(ctx, pool_id, given, &temporary, UserStatus::ForceChangePassword, attributes)?;
     let user = ctx.pool(pool_id)?.users.get(&username).ok_or_else(ApiError::user_not_found)?;
-    Ok(json!({ "User": auth::user_type(user) }))
+    let out = json!({ "User": auth::user_type(user) });
+    // Cognito mails a generated password in the invitation; here the invitation goes to the dev outbox.
+    if generated && action != Some("SUPPRESS") {
+        let (channel, attr) = if user.attributes.contains_key("email") { ("EMAIL", "email") } else { ("SMS", "phone_number") };
+        let destination = user.attributes.get(attr).cloned().unwrap_or_default();
+        auth::deliver(ctx, pool_id, &username, channel, &destination, &temporary);
+    }
+    Ok(out)
 }
