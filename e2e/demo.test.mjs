@@ -195,7 +195,10 @@ async function withDemo({ apiErrors = 0, viewport = { width: 1000, height: 900 }
   }
 }
 
+/** Screenshots the page, after checking that the screen does not scroll sideways (the card must fit). */
 async function shot(page, name) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${name}: no horizontal scrolling (${overflow}px too wide)`);
   await page.screenshot({ path: path.join(shotDir, `${name}.png`), fullPage: true });
 }
 
@@ -443,8 +446,6 @@ test("dave's first sign-in to the MFA-required pool enrolls an authenticator", {
 
 test("the sign-in page fits a phone screen", { skip: SKIP }, async () => {
   await withDemo({ viewport: { width: 375, height: 740 } }, async (page) => {
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px too wide)`);
     await shot(page, "16-sign-in-mobile");
     // The page has not talked to the endpoint yet; sign in once so the endpoint check below has something to see.
     const alice = seedUser("optional", "alice");
