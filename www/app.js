@@ -133,10 +133,12 @@ async function start() {
   select.replaceChildren(...config.pools.map((pool, index) => {
     const option = document.createElement("option");
     option.value = poolValue(pool, index);
-    option.textContent = pool.label ? `${pool.label} (${pool.poolId})` : pool.poolId;
+    option.textContent = pool.label || pool.poolId;
     return option;
   }));
   $("pool-field").hidden = config.pools.length < 2;
+  select.addEventListener("change", showPoolId);
+  showPoolId();
   renderDemoUsers();
   document.documentElement.dataset.ready = "true";
   showScreen("signin");
@@ -188,6 +190,7 @@ function renderDemoUsers() {
     button.setAttribute("aria-label", `Fill in ${user.username} (${note.textContent})`);
     button.addEventListener("click", () => {
       if (pool) $("pool").value = poolValue(pool, poolIndex);
+      showPoolId();
       $("username").value = user.username;
       $("password").value = user.password;
       $("signin-submit").focus();
@@ -195,6 +198,11 @@ function renderDemoUsers() {
     item.append(button);
     return item;
   }));
+}
+
+function showPoolId() {
+  const pool = currentPool();
+  $("pool-id").textContent = `Pool ID ${pool.poolId}`;
 }
 
 function currentPool() {
@@ -404,7 +412,7 @@ $("code-form").addEventListener("submit", (event) => {
       input.focus();
       throw err;
     }
-  });
+  }, { CodeMismatchException: "That code isn't right. Check the latest message we sent you and try again." });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
