@@ -40,6 +40,19 @@ pub fn password_record(ctx: &mut Ctx<'_>, pool_id: &str, username: &str, passwor
     (salt.iter().map(|b| format!("{b:02x}")).collect(), hex(&v))
 }
 
+/// Replaces a user's password (new salt and verifier) and clears the failure counter.
+pub fn set_password(ctx: &mut Ctx<'_>, pool_id: &str, username: &str, password: &str) -> Result<(), ApiError> {
+    let (salt, verifier) = password_record(ctx, pool_id, username, password);
+    let now = ctx.now;
+    let user = ctx.pool_mut(pool_id)?.users.get_mut(username).ok_or_else(ApiError::user_not_found)?;
+    user.salt = salt;
+    user.verifier = verifier;
+    user.failed_attempts = 0;
+    user.locked_until = 0;
+    user.modified = now;
+    Ok(())
+}
+
 /// Whether `password` matches the stored verifier (USER_PASSWORD_AUTH and admin password auth).
 pub fn password_matches(pool_id: &str, user: &User, password: &str) -> bool {
     let (Some(salt), Some(stored)) = (hex_bytes(&user.salt), parse_hex_int(&user.verifier)) else { return false };
@@ -363,6 +376,7 @@ pub fn create_user(
         failed_attempts: 0,
         locked_until: 0,
         confirmation_code: None,
+        reset_code: None,
         created: now,
         modified: now,
     };

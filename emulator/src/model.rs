@@ -134,6 +134,9 @@ pub struct User {
     pub locked_until: i64,
     #[serde(default)]
     pub confirmation_code: Option<String>,
+    /// ForgotPassword code and its expiry.
+    #[serde(default)]
+    pub reset_code: Option<(String, i64)>,
     #[serde(default)]
     pub created: i64,
     #[serde(default)]

@@ -74,6 +74,9 @@ pub struct SeedUser {
     pub mfa: SeedMfa,
     #[serde(default, rename = "$comment")]
     pub comment: Option<serde_json::Value>,
+    /// Shown next to the user on the demo page (`cargo xtask demo`); the emulator ignores it.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 fn confirmed() -> String {
@@ -201,6 +204,7 @@ pub fn apply(ctx: &mut Ctx<'_>, seed: &SeedFile) -> Result<(), String> {
                 failed_attempts: 0,
                 locked_until: 0,
                 confirmation_code: None,
+                reset_code: None,
                 created: ctx.now,
                 modified: ctx.now,
             };

@@ -383,3 +383,78 @@ async fn create_user_pool_takes_region_from_sigv4_scope() {
     assert!(id.starts_with("eu-west-2_"), "{id}");
     assert!(r.body["UserPool"]["Arn"].as_str().unwrap().contains(":eu-west-2:"));
 }
+
+#[tokio::test]
+async fn demo_seed_loads_with_its_users() {
+    let emu = emulator_seeded(include_str!("../seed/demo.json"), cognito_emulator::Config::default());
+    let seed: Value = serde_json::from_str(include_str!("../seed/demo.json")).unwrap();
+    let opt = &seed["pools"][0];
+    let web = opt["clients"][0]["id"].as_str().unwrap();
+    let pool_id = opt["id"].as_str().unwrap();
+    let pw = |name: &str| {
+        let u = opt["users"].as_array().unwrap().iter().find(|u| u["username"] == name).unwrap();
+        u["password"].as_str().or(u["temporaryPassword"].as_str()).unwrap().to_owned()
+    };
+    emu.srp(web, pool_id, "alice", &pw("alice")).await.ok()["AuthenticationResult"].as_object().unwrap();
+    assert_eq!(emu.srp(web, pool_id, "bob", &pw("bob")).await.ok()["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+    assert_eq!(emu.srp(web, pool_id, "carol", &pw("carol")).await.ok()["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+    let req = &seed["pools"][1];
+    let r = emu.srp(req["clients"][0]["id"].as_str().unwrap(), req["id"].as_str().unwrap(), "dave", "Demo-Passw0rd!").await;
+    assert_eq!(r.ok()["ChallengeName"], "MFA_SETUP");
+}
+
+#[tokio::test]
+async fn test_seed_matches_the_contract() {
+    let seed = seed_json();
+    let keys: Vec<&str> = seed["pools"].as_array().unwrap().iter().map(|p| p["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["optional", "required", "alias", "nototp"]);
+    let mut passwords = std::collections::HashSet::new();
+    for p in seed["pools"].as_array().unwrap() {
+        let id = p["id"].as_str().unwrap();
+        let (region, name) = id.split_once('_').unwrap();
+        assert!(!region.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()), "{id}");
+        for c in p["clients"].as_array().unwrap() {
+            let cid = c["id"].as_str().unwrap();
+            assert!(cid.len() == 26 && cid.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()), "{cid}");
+        }
+        for u in p["users"].as_array().unwrap() {
+            let pw = u["password"].as_str().or(u["temporaryPassword"].as_str()).unwrap();
+            assert!(passwords.insert(pw.to_owned()), "password {pw} used twice");
+        }
+    }
+    let names: Vec<&str> = seed["pools"][0]["users"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
+    for n in ["plain", "totp", "sms", "email", "both", "temp", "jörg", "enroll1", "enroll6"] {
+        assert!(names.contains(&n), "{n}");
+    }
+}
+
+#[tokio::test]
+async fn change_and_forgot_password_and_disable() {
+    let emu = emulator();
+    let p = pool("optional");
+    let old = password("optional", "enroll3");
+    let t = emu.tokens("optional", "enroll3").await;
+    emu.call("ChangePassword", json!({"AccessToken": t["AccessToken"], "PreviousPassword": "Nope-Passw0rd!", "ProposedPassword": "Changed-Passw0rd!"}))
+        .await
+        .err("NotAuthorizedException");
+    emu.call("ChangePassword", json!({"AccessToken": t["AccessToken"], "PreviousPassword": old, "ProposedPassword": "Changed-Passw0rd!"}))
+        .await
+        .ok();
+    emu.srp(&p.web, &p.id, "enroll3", &old).await.err("NotAuthorizedException");
+    emu.srp(&p.web, &p.id, "enroll3", "Changed-Passw0rd!").await.ok();
+    // Forgot password: the code arrives in the outbox.
+    let r = emu.call("ForgotPassword", json!({"ClientId": p.web, "Username": "enroll3"})).await;
+    assert_eq!(r.ok()["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
+    let code = emu.messages_for("enroll3").await.last().unwrap()["code"].as_str().unwrap().to_owned();
+    let confirm = |code: &str| json!({"ClientId": p.web, "Username": "enroll3", "ConfirmationCode": code, "Password": "Reset-Passw0rd!"});
+    emu.call("ConfirmForgotPassword", confirm("999999x")).await.err("CodeMismatchException");
+    emu.call("ConfirmForgotPassword", confirm(&code)).await.ok();
+    emu.srp(&p.web, &p.id, "enroll3", "Reset-Passw0rd!").await.ok();
+    // Disable: no sign-in, tokens stop working; enable again.
+    let t = emu.tokens("optional", "enroll4").await;
+    emu.call("AdminDisableUser", json!({"UserPoolId": p.id, "Username": "enroll4"})).await.ok();
+    emu.srp(&p.web, &p.id, "enroll4", &password("optional", "enroll4")).await.err("NotAuthorizedException");
+    emu.call("GetUser", json!({"AccessToken": t["AccessToken"]})).await.err("NotAuthorizedException");
+    emu.call("AdminEnableUser", json!({"UserPoolId": p.id, "Username": "enroll4"})).await.ok();
+    emu.srp(&p.web, &p.id, "enroll4", &password("optional", "enroll4")).await.ok();
+}

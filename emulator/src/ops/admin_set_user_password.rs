@@ -14,14 +14,8 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     let permanent = input.opt_bool("Permanent")?.unwrap_or(false);
     auth::check_policy(password)?;
     let username = auth::admin_user(ctx, pool_id, given)?;
-    let (salt, verifier) = auth::password_record(ctx, pool_id, &username, password);
-    let now = ctx.now;
+    auth::set_password(ctx, pool_id, &username, password)?;
     let user = ctx.pool_mut(pool_id)?.users.get_mut(&username).ok_or_else(ApiError::user_not_found)?;
-    user.salt = salt;
-    user.verifier = verifier;
     user.status = if permanent { UserStatus::Confirmed } else { UserStatus::ForceChangePassword };
-    user.failed_attempts = 0;
-    user.locked_until = 0;
-    user.modified = now;
     Ok(json!({}))
 }

@@ -12,7 +12,10 @@ pub mod admin_initiate_auth;
 pub mod admin_respond_to_auth_challenge;
 pub mod admin_set_user_mfa_preference;
 pub mod admin_set_user_password;
+pub mod admin_enable_user;
 pub mod associate_software_token;
+pub mod change_password;
+pub mod forgot_password;
 pub mod confirm_sign_up;
 pub mod create_user_pool;
 pub mod create_user_pool_client;
@@ -44,6 +47,11 @@ pub fn lookup(name: &str) -> Option<Op> {
         "RevokeToken" => revoke_token::run,
         "SignUp" => sign_up::run,
         "ConfirmSignUp" => confirm_sign_up::run,
+        "ChangePassword" => change_password::run,
+        "ForgotPassword" => forgot_password::run,
+        "ConfirmForgotPassword" => forgot_password::confirm,
+        "AdminDisableUser" => admin_enable_user::disable,
+        "AdminEnableUser" => admin_enable_user::enable,
         "CreateUserPool" => create_user_pool::run,
         "DescribeUserPool" => describe_user_pool::run,
         "SetUserPoolMfaConfig" => set_user_pool_mfa_config::run,

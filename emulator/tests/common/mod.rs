@@ -69,9 +69,13 @@ pub fn emulator() -> Emu {
 }
 
 pub fn emulator_with(config: Config) -> Emu {
+    emulator_seeded(SEED, config)
+}
+
+pub fn emulator_seeded(seed_text: &str, config: Config) -> Emu {
     let clock = Arc::new(FixedClock::new(T0));
     let state = AppState::new(Default::default(), key(), clock.clone(), StdRng::seed_from_u64(42), config);
-    seed::build(&state, &seed::parse(SEED).unwrap()).unwrap();
+    seed::build(&state, &seed::parse(seed_text).unwrap()).unwrap();
     Emu { router: app(state.clone()), clock, state }
 }
 
