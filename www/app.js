@@ -180,14 +180,18 @@ function renderDemoUsers() {
     const name = document.createElement("span");
     name.className = "hint-name";
     name.textContent = user.username;
+    const poolTag = document.createElement("span");
+    poolTag.className = "hint-pool";
+    poolTag.textContent = pool?.label ?? user.pool ?? "";
     const note = document.createElement("span");
     note.className = "hint-note";
-    note.textContent = [user.note, pool?.label].filter(Boolean).join(" · ");
+    note.textContent = user.note ?? "";
     const pw = document.createElement("span");
     pw.className = "hint-password";
     pw.textContent = `password: ${user.password}`;
-    button.append(name, note, pw);
-    button.setAttribute("aria-label", `Fill in ${user.username} (${note.textContent})`);
+    button.append(name, poolTag, note, pw);
+    const described = [user.note, poolTag.textContent].filter(Boolean).join(", ");
+    button.setAttribute("aria-label", `Fill in ${user.username}${described ? ` (${described})` : ""}`);
     button.addEventListener("click", () => {
       if (pool) $("pool").value = poolValue(pool, poolIndex);
       showPoolId();
