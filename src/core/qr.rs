@@ -93,8 +93,8 @@ pub fn qr_svg(text: &str, opts: &SvgOptions) -> Result<String, QrError> {
         svg,
         "</title><rect width=\"{extent}\" height=\"{extent}\" fill=\"{light}\"/><path fill=\"{dark}\" d=\""
     );
-    // One horizontal run per stretch of dark modules keeps the path short (about a third of per-module squares).
-    let mut first = true;
+    // One horizontal run per stretch of dark modules keeps the path short (about a third of per-module squares);
+    // `z` ends each subpath, so no separators are needed.
     for y in 0..size {
         let mut x = 0;
         while x < size {
@@ -106,10 +106,6 @@ pub fn qr_svg(text: &str, opts: &SvgOptions) -> Result<String, QrError> {
             while x < size && qr.get_module(x, y) {
                 x += 1;
             }
-            if !first {
-                svg.push(' ');
-            }
-            first = false;
             let _ = write!(
                 svg,
                 "M{},{}h{}v1h-{}z",

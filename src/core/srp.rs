@@ -426,8 +426,6 @@ mod tests {
     const K_HEX: &str = "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6";
 
     #[test]
-
-    #[test]
     fn pool_names() {
         assert_eq!(pool_name("us-east-1_AbC123"), Ok("AbC123"));
         assert_eq!(pool_name("AbC123"), Err(SrpError::InvalidPoolId));

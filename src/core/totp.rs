@@ -107,7 +107,7 @@ pub fn base32_decode(s: &str) -> Result<Vec<u8>, TotpError> {
     if matches!(symbols % 8, 1 | 3 | 6) {
         return Err(TotpError::InvalidBase32Length);
     }
-    if padding > 0 && (symbols + padding) % 8 != 0 {
+    if padding > 0 && !(symbols + padding).is_multiple_of(8) {
         return Err(TotpError::InvalidBase32Length);
     }
     Ok(out)
