@@ -34,6 +34,7 @@ const CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--dis
 const WRONG_PASSWORD_TEXT = "That username and password don't match. Check them and try again.";
 const WRONG_REENTRY_TEXT = "That password isn't right. Enter your current password.";
 const WRONG_TOTP_TEXT = "That code isn't right. Enter the code your authenticator app shows now.";
+const SESSION_EXPIRED_TEXT = "This sign-in took too long and its session expired. Please sign in again.";
 
 function withSlash(url) {
   return url === "" || url.endsWith("/") ? url : `${url}/`;
@@ -375,14 +376,29 @@ test("alice enrolls an authenticator, signs in with it, then turns it off", { sk
 test("bob signs in with his enrolled authenticator", { skip: SKIP }, async () => {
   const bob = seedUser("optional", "bob");
   assert.ok(bob.totpSecret, "the demo seed gives bob a TOTP secret");
-  await withDemo({}, async (page) => {
+  await withDemo({ apiErrors: 1 }, async (page) => {
+    // A challenge answered after the 3-minute session lifetime sends the user back to sign in, in words.
+    await signIn(page, "optional", "bob", bob.password);
+    await screen(page, "totp");
+    await emulator("_emulator/clock", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ advanceSeconds: 200 }),
+    });
+    await page.getByTestId("totp-code").fill(await codeFor(bob.totpSecret, { nextWindow: false }));
+    await page.getByTestId("totp-submit").click();
+    await screen(page, "signin");
+    const status = await expectStatus(page, "error", SESSION_EXPIRED_TEXT);
+    assert.equal(await status.getAttribute("data-error-name"), "NotAuthorizedException");
+    await shot(page, "11-session-expired");
+
     await signIn(page, "optional", "bob", bob.password);
     await screen(page, "totp");
     await page.getByTestId("totp-code").fill(await codeFor(bob.totpSecret, { nextWindow: true }));
     await page.getByTestId("totp-submit").click();
     await screen(page, "signed-in");
     await page.locator("[data-testid=totp-status][data-state=on]").waitFor();
-    await shot(page, "11-signed-in-with-totp");
+    await shot(page, "12-signed-in-with-totp");
     await signOut(page);
   });
 });
@@ -393,7 +409,7 @@ test("carol's temporary password leads to the new-password screen", { skip: SKIP
     await signIn(page, "optional", "carol", carol.temporaryPassword ?? carol.password);
     await screen(page, "new-password");
     assert.equal(await focusedId(page), "new-password");
-    await shot(page, "12-new-password");
+    await shot(page, "13-new-password");
 
     const fresh = "Carol-Changed-9!x";
     await page.getByTestId("new-password").fill(fresh);
@@ -409,7 +425,7 @@ test("carol's temporary password leads to the new-password screen", { skip: SKIP
     }
     await page.getByTestId("new-password-submit").click();
     await screen(page, "signed-in");
-    await shot(page, "13-signed-in-after-new-password");
+    await shot(page, "14-signed-in-after-new-password");
     await signOut(page);
 
     // The new password is the one that works now.
@@ -426,12 +442,12 @@ test("dave's first sign-in to the MFA-required pool enrolls an authenticator", {
     await screen(page, "enroll");
     assert.equal(await focusedId(page), "enroll-heading");
     const secret = await readEnrollment(page, "dave");
-    await shot(page, "14-required-enrollment");
+    await shot(page, "15-required-enrollment");
     await page.getByTestId("enroll-code").fill(await codeFor(secret, { nextWindow: false }));
     await page.getByTestId("enroll-submit").click();
     await screen(page, "signed-in");
     await page.locator("[data-testid=totp-status][data-state=on]").waitFor();
-    await shot(page, "15-required-signed-in");
+    await shot(page, "16-required-signed-in");
     await signOut(page);
 
     // From now on dave gets the code prompt, and the enrolled key answers it.
@@ -446,12 +462,12 @@ test("dave's first sign-in to the MFA-required pool enrolls an authenticator", {
 
 test("the sign-in page fits a phone screen", { skip: SKIP }, async () => {
   await withDemo({ viewport: { width: 375, height: 740 } }, async (page) => {
-    await shot(page, "16-sign-in-mobile");
+    await shot(page, "17-sign-in-mobile");
     // The page has not talked to the endpoint yet; sign in once so the endpoint check below has something to see.
     const alice = seedUser("optional", "alice");
     await signIn(page, "optional", "alice", alice.password);
     await screen(page, "signed-in");
-    await shot(page, "17-signed-in-mobile");
+    await shot(page, "18-signed-in-mobile");
     await signOut(page);
   });
 });

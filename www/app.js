@@ -722,5 +722,9 @@ window.addEventListener("unhandledrejection", (event) => {
   event.preventDefault();
   showError(event.reason);
 });
+window.addEventListener("error", (event) => {
+  // Before start-up finishes boot.js reports script errors; after it, they are the app's to show.
+  if (document.documentElement.dataset.ready === "true") showError(event.error ?? new Error(event.message));
+});
 
 start();
