@@ -68,6 +68,13 @@ function showError(err, overrides = {}) {
   setStatus(text, "error", described.name);
 }
 
+/** A value the server refused: clear it so the user types it afresh, and put focus back on it. */
+function markRejected(input) {
+  input.value = "";
+  input.setAttribute("aria-invalid", "true");
+  input.focus();
+}
+
 function invalid(input, text) {
   input.setAttribute("aria-invalid", "true");
   setStatus(text, "error", "ValidationError");
@@ -311,9 +318,7 @@ $("totp-form").addEventListener("submit", (event) => {
     try {
       await handleStep(await client.confirmTotp(pendingStep, code));
     } catch (err) {
-      input.value = "";
-      input.setAttribute("aria-invalid", "true");
-      input.focus();
+      markRejected(input);
       throw err;
     }
   });
@@ -411,9 +416,7 @@ $("code-form").addEventListener("submit", (event) => {
     try {
       await handleStep(await client.confirmCode(pendingStep, code));
     } catch (err) {
-      input.value = "";
-      input.setAttribute("aria-invalid", "true");
-      input.focus();
+      markRejected(input);
       throw err;
     }
   }, { CodeMismatchException: "That code isn't right. Check the latest message we sent you and try again." });
@@ -502,9 +505,7 @@ $("enroll-form").addEventListener("submit", (event) => {
         await showAccount("Authenticator app turned on. You'll be asked for a code the next time you sign in.");
       }
     } catch (err) {
-      input.value = "";
-      input.setAttribute("aria-invalid", "true");
-      input.focus();
+      markRejected(input);
       throw err;
     }
   });
@@ -644,9 +645,7 @@ $("disable-form").addEventListener("submit", (event) => {
     try {
       await client.disableTotp(signInName, password, tokens.accessToken);
     } catch (err) {
-      input.value = "";
-      input.setAttribute("aria-invalid", "true");
-      input.focus();
+      markRejected(input);
       throw err;
     } finally {
       input.value = "";
