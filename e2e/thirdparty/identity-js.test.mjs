@@ -296,6 +296,30 @@ describe('TOTP', () => {
   });
 });
 
+/** A CONFIRMED user of the optional pool, made for one test; returns the username. */
+async function createUser(prefix, password) {
+  const { poolId } = env.config.pools.optional;
+  const username = `${prefix}-${randomUUID().slice(0, 8)}`;
+  await callApi(
+    env.url,
+    'AdminCreateUser',
+    {
+      UserPoolId: poolId,
+      Username: username,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }],
+    },
+    { admin: true },
+  );
+  await callApi(
+    env.url,
+    'AdminSetUserPassword',
+    { UserPoolId: poolId, Username: username, Password: password, Permanent: true },
+    { admin: true },
+  );
+  return username;
+}
+
 /** The newest SMS/email code the emulator "sent" to a user of the optional pool. */
 async function lastCode(username, channel) {
   const poolId = env.config.pools.optional.poolId;
@@ -452,16 +476,8 @@ describe('refusals', () => {
   });
 
   test('repeated wrong passwords → "Password attempts exceeded"', async () => {
-    const { poolId } = env.config.pools.optional;
-    const username = `idjs-lock-${randomUUID().slice(0, 8)}`;
     const password = 'Lock-Me-Out-1!';
-    await callApi(env.url, 'AdminCreateUser', { UserPoolId: poolId, Username: username, MessageAction: 'SUPPRESS' }, { admin: true });
-    await callApi(
-      env.url,
-      'AdminSetUserPassword',
-      { UserPoolId: poolId, Username: username, Password: password, Permanent: true },
-      { admin: true },
-    );
+    const username = await createUser('idjs-lock', password);
     const userPool = pool('optional');
     const messagesSeen = [];
     for (let i = 0; i < 10; i += 1) {
@@ -471,5 +487,39 @@ describe('refusals', () => {
     }
     assert.equal(messagesSeen.at(-1), 'Password attempts exceeded', messagesSeen.join(' | '));
     assert.equal(messagesSeen[0], 'Incorrect username or password.');
+  });
+});
+
+describe('passwords', () => {
+  test('changePassword: the old password must be right, then only the new one signs in', async () => {
+    const old = 'Old-Password-1!';
+    const chosen = 'New-Password-2!';
+    const username = await createUser('idjs-change', old);
+    const userPool = pool('optional');
+    const { user, result } = signIn(userPool, username, old);
+    await expectSuccess(result);
+    await assert.rejects(
+      nodeCall((cb) => user.changePassword(`${old}x`, chosen, cb)),
+      { name: 'NotAuthorizedException' },
+    );
+    assert.equal(await nodeCall((cb) => user.changePassword(old, chosen, cb)), 'SUCCESS');
+    await expectSuccess(signIn(userPool, username, chosen).result);
+    await expectFailure(signIn(userPool, username, old).result, 'NotAuthorizedException');
+  });
+
+  test('forgotPassword + confirmPassword with the emailed code', async () => {
+    const old = 'Forgotten-1!';
+    const chosen = 'Remembered-2!';
+    const username = await createUser('idjs-forgot', old);
+    const userPool = pool('optional');
+    const user = new CognitoUser({ Username: username, Pool: userPool, Storage: userPool.storage });
+    const [delivery] = await expectEvent(step((cb) => user.forgotPassword(cb)), 'inputVerificationCode');
+    assert.equal(delivery.CodeDeliveryDetails.DeliveryMedium, 'EMAIL');
+    const code = await lastCode(username, 'EMAIL');
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(code.length, '0');
+    await expectFailure(step((cb) => user.confirmPassword(wrong, chosen, cb)), 'CodeMismatchException');
+    await expectSuccess(step((cb) => user.confirmPassword(code, chosen, cb)));
+    await expectSuccess(signIn(userPool, username, chosen).result);
+    await expectFailure(signIn(userPool, username, old).result, 'NotAuthorizedException');
   });
 });

@@ -194,6 +194,7 @@ const CALLBACKS = [
   'mfaSetup',
   'selectMFAType',
   'associateSecretCode',
+  'inputVerificationCode',
 ];
 
 /**
