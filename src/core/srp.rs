@@ -35,7 +35,8 @@ const_monty_params!(
     "RFC 3526 group 15 prime (3072-bit MODP), the N Cognito uses"
 );
 
-const N_HEX: &str = concat!(
+/// N as 768 lowercase hex digits (public: tests and tools compare against it).
+pub const N_HEX: &str = concat!(
         "ffffffffffffffffc90fdaa22168c234c4c6628b80dc1cd129024e088a67cc74020bbea63b139b22514a08798e3404dd",
         "ef9519b3cd3a431b302b0a6df25f14374fe1356d6d51c245e485b576625e7ec6f44c42e9a637ed6b0bff5cb6f406b7ed",
         "ee386bfb5a899fa5ae9f24117c4b1fe649286651ece45b3dc2007cb8a163bf0598da48361c55d39a69163fa8fd24cf5f",
