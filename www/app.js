@@ -494,19 +494,20 @@ $("enroll-form").addEventListener("submit", (event) => {
   const deviceName = $("device-name").value.trim() || undefined;
   busy(event.currentTarget, "Verifying…", async () => {
     if (enrollment === null) throw named("StateError", "There is no enrollment in progress. Start again.");
+    let next;
     try {
-      if (enrollment.mode === "challenge") {
-        const next = await client.verifyTotp(enrollment.setup, code, deviceName);
-        await handleStep(next);
-      } else {
-        await client.verifyTotp(enrollment.setup, code, deviceName);
-        await client.setMfaPreference(tokens.accessToken, { totp: "preferred" });
-        endEnrollment();
-        await showAccount("Authenticator app turned on. You'll be asked for a code the next time you sign in.");
-      }
+      next = await client.verifyTotp(enrollment.setup, code, deviceName);
     } catch (err) {
       markRejected(input);
       throw err;
+    }
+    if (enrollment.mode === "challenge") {
+      await handleStep(next);
+    } else {
+      // Verified from the signed-in view: the app is enabled but not yet the method Cognito asks for.
+      await client.setMfaPreference(tokens.accessToken, { totp: "preferred" });
+      endEnrollment();
+      await showAccount("Authenticator app turned on. You'll be asked for a code the next time you sign in.");
     }
   });
 });
@@ -548,12 +549,7 @@ async function signedIn(newTokens, enrolledDuringSignIn) {
 }
 
 function attributeValue(attributes, name) {
-  if (Array.isArray(attributes)) {
-    const hit = attributes.find((a) => (a?.name ?? a?.Name) === name);
-    return hit ? String(hit.value ?? hit.Value ?? "") : "";
-  }
-  if (attributes && typeof attributes === "object" && name in attributes) return String(attributes[name]);
-  return "";
+  return attributes && typeof attributes === "object" && typeof attributes[name] === "string" ? attributes[name] : "";
 }
 
 async function showAccount(message) {
@@ -579,8 +575,8 @@ async function showAccount(message) {
 
   const enabled = Array.isArray(user?.mfa?.enabled) ? user.mfa.enabled.map(String) : [];
   const preferred = user?.mfa?.preferred ? String(user.mfa.preferred) : "";
-  const totpOn = enabled.includes("TOTP") || enabled.includes("SOFTWARE_TOKEN_MFA");
-  const totpPreferred = preferred === "TOTP" || preferred === "SOFTWARE_TOKEN_MFA";
+  const totpOn = enabled.includes("TOTP");
+  const totpPreferred = preferred === "TOTP";
   if (user === null) {
     badge.dataset.state = "unknown";
     badge.textContent = "Unknown";
@@ -596,7 +592,7 @@ async function showAccount(message) {
     badge.textContent = "Off";
     $("totp-detail").textContent = "Add a second step to your sign-in with an authenticator app on your phone.";
   }
-  const others = enabled.filter((f) => !["TOTP", "SOFTWARE_TOKEN_MFA"].includes(f)).map((f) => FACTOR_LABELS[f] ?? f);
+  const others = enabled.filter((f) => f !== "TOTP").map((f) => FACTOR_LABELS[f] ?? f);
   $("other-mfa").hidden = others.length === 0;
   $("other-mfa").textContent = others.length ? `Also enabled: ${others.join(", ")}.` : "";
   $("setup-totp").hidden = user === null || totpOn;

@@ -51,12 +51,9 @@ export function describeError(err) {
   return { name, text, sessionEnded: false };
 }
 
-/** Labels for MFA factor identifiers, in both the library's short form and Cognito's challenge form. */
+/** Labels for the library's MFA factor names (`MfaType`). */
 export const FACTOR_LABELS = {
   TOTP: "Authenticator app",
-  SOFTWARE_TOKEN_MFA: "Authenticator app",
   SMS: "Text message (SMS)",
-  SMS_MFA: "Text message (SMS)",
   EMAIL: "Email",
-  EMAIL_OTP: "Email",
 };
