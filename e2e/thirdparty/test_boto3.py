@@ -131,6 +131,7 @@ def test_admin_walkthrough(idp, dev, emulator_url):
 
     first = password_auth(idp, pool_id, client_id, username, password)
     assert "ChallengeName" not in first
+    assert "Session" not in first
     tokens = first["AuthenticationResult"]
     assert tokens["TokenType"] == "Bearer"
     assert tokens["ExpiresIn"] > 0
@@ -324,6 +325,89 @@ def test_prevent_user_existence_errors_per_client(idp):
         password_auth(idp, pool_id, hiding["ClientId"], "ghost", "Any-Password-1!")
     assert error_code(excinfo) == "NotAuthorizedException"
     assert excinfo.value.response["Error"]["Message"] == "Incorrect username or password."
+
+
+def test_email_as_username(idp):
+    """UsernameAttributes ["email"]: created and signed in by email; SRP names the real username."""
+    pool_id = idp.create_user_pool(PoolName=f"alias-{uuid.uuid4().hex[:8]}", UsernameAttributes=["email"])[
+        "UserPool"
+    ]["Id"]
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c", ExplicitAuthFlows=FLOWS)[
+        "UserPoolClient"
+    ]["ClientId"]
+    created = idp.admin_create_user(UserPoolId=pool_id, Username="alias@example.com", MessageAction="SUPPRESS")["User"]
+    username = created["Username"]
+    assert username != "alias@example.com"
+    assert str(uuid.UUID(username)) == username
+    assert {"Name": "email", "Value": "alias@example.com"} in created["Attributes"]
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="alias@example.com", Password="Alias-Pass-1!", Permanent=True)
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="alias@example.com")["Username"] == username
+
+    challenge = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_SRP_AUTH",
+        AuthParameters={"USERNAME": "alias@example.com", "SRP_A": "ab" * 192},
+    )
+    assert challenge["ChallengeName"] == "PASSWORD_VERIFIER"
+    parameters = challenge["ChallengeParameters"]
+    assert set(parameters) >= {"SALT", "SECRET_BLOCK", "SRP_B", "USERNAME", "USER_ID_FOR_SRP"}
+    assert parameters["USER_ID_FOR_SRP"] == username
+    tokens = password_auth(idp, pool_id, client_id, "alias@example.com", "Alias-Pass-1!")["AuthenticationResult"]
+    assert idp.get_user(AccessToken=tokens["AccessToken"])["Username"] == username
+
+
+@pytest.mark.xfail(
+    reason="emulator: in an email-as-username pool the generated username differs from sub (AWS: equal)",
+    strict=False,
+)
+def test_email_as_username_username_is_sub(idp):
+    pool_id = idp.create_user_pool(PoolName=f"alias-{uuid.uuid4().hex[:8]}", UsernameAttributes=["email"])[
+        "UserPool"
+    ]["Id"]
+    created = idp.admin_create_user(UserPoolId=pool_id, Username="sub@example.com", MessageAction="SUPPRESS")["User"]
+    attributes = {a["Name"]: a["Value"] for a in created["Attributes"]}
+    assert created["Username"] == attributes["sub"]
+
+
+def test_email_otp_challenge(idp, dev):
+    """EMAIL_OTP (identity-js has no support for it): the code from the outbox signs in."""
+    pool_id, _ = new_pool(idp, totp_enabled=False)
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        MfaConfiguration="OPTIONAL",
+        EmailMfaConfiguration={"Message": "Your code is {####}", "Subject": "Your code"},
+    )
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c", ExplicitAuthFlows=FLOWS)[
+        "UserPoolClient"
+    ]["ClientId"]
+    new_user(idp, pool_id, "mailed", "Mail-Me-1!")
+    idp.admin_set_user_mfa_preference(
+        UserPoolId=pool_id, Username="mailed", EmailMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+
+    def challenge():
+        answer = password_auth(idp, pool_id, client_id, "mailed", "Mail-Me-1!")
+        assert answer["ChallengeName"] == "EMAIL_OTP"
+        assert answer["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"] == "EMAIL"
+        sent = [m for m in dev.messages() if m["poolId"] == pool_id and m["username"] == "mailed"]
+        assert sent[-1]["channel"] == "EMAIL"
+        return answer["Session"], sent[-1]["code"]
+
+    def respond(session, code):
+        return idp.admin_respond_to_auth_challenge(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            ChallengeName="EMAIL_OTP",
+            Session=session,
+            ChallengeResponses={"USERNAME": "mailed", "EMAIL_OTP_CODE": code},
+        )
+
+    session, code = challenge()
+    with pytest.raises(ClientError) as excinfo:
+        respond(session, other_code(code))
+    assert error_code(excinfo) == "CodeMismatchException"
+    session, code = challenge()
+    assert respond(session, code)["AuthenticationResult"]["AccessToken"]
 
 
 # ---- the aws CLI ----------------------------------------------------------------------------
