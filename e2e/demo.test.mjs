@@ -123,6 +123,7 @@ function seedUser(poolKey, username) {
 // Browser, one context per test, with the page watched for everything it must not do
 
 let browser;
+const tokensOf = new WeakMap(); // page → async () => AuthenticationResult[] seen so far
 
 before(async () => {
   if (SKIP) return;
@@ -139,8 +140,9 @@ after(async () => {
  * Opens the demo in a fresh context, runs `body(page)`, then checks the page logged no CSP violation, page error
  * or console error (apart from at most `apiErrors` "HTTP 400" lines for requests to the endpoint, which Chromium
  * logs when an error is provoked on purpose), talked to no other origin, and left no storage or cookies behind.
+ * On failure it saves target/e2e/failed-NAME.png and adds the console errors to the message.
  */
-async function withDemo({ apiErrors = 0, viewport = { width: 1000, height: 900 } }, body) {
+async function withDemo({ name, apiErrors = 0, viewport = { width: 1000, height: 900 } }, body) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
@@ -165,11 +167,33 @@ async function withDemo({ apiErrors = 0, viewport = { width: 1000, height: 900 }
     if (url.protocol === "data:" || url.protocol === "blob:") return;
     origins.add(url.origin);
   });
+  // Tokens the endpoint hands out, to prove later that they never reach the DOM and that sign-out revokes them.
+  const issued = [];
+  const reading = [];
+  page.on("response", (response) => {
+    if (!response.url().startsWith(EMULATOR_URL) || response.request().method() !== "POST") return;
+    reading.push(response.text().then((text) => {
+      const result = JSON.parse(text)?.AuthenticationResult;
+      if (result?.AccessToken) issued.push(result);
+    }, () => {}));
+  });
+  tokensOf.set(page, async () => {
+    await Promise.all(reading);
+    return issued;
+  });
 
   try {
     await page.goto(DEMO_URL);
     await page.getByTestId("screen-signin").waitFor();
-    await body(page);
+    try {
+      await body(page);
+    } catch (err) {
+      await page.screenshot({ path: path.join(shotDir, `failed-${name}.png`), fullPage: true })
+        .catch(() => {});
+      const logged = consoleErrors.map((e) => e.text).join("\n  ");
+      if (logged) err.message += `\n(console errors:\n  ${logged})`;
+      throw err;
+    }
 
     const csp = await page.evaluate(() => [...window.__cspViolations]);
     assert.deepEqual(csp, [], "no Content-Security-Policy violation");
@@ -190,6 +214,12 @@ async function withDemo({ apiErrors = 0, viewport = { width: 1000, height: 900 }
       databases: typeof indexedDB.databases === "function" ? (await indexedDB.databases()).length : 0,
     }));
     assert.deepEqual(storage, { local: 0, session: 0, cookie: "", databases: 0 }, "nothing stored in the browser");
+    const html = await page.content();
+    for (const result of await tokensOf.get(page)()) {
+      for (const token of [result.AccessToken, result.IdToken, result.RefreshToken].filter(Boolean)) {
+        assert.ok(!html.includes(token), "no token is written into the page");
+      }
+    }
     assert.deepEqual(await context.cookies(), [], "no cookies");
   } finally {
     await context.close();
@@ -228,10 +258,25 @@ async function expectStatus(page, kind, text) {
   return status;
 }
 
+/** Signs out through the page and checks, from outside the browser, that the access token no longer works. */
 async function signOut(page) {
+  const issued = await tokensOf.get(page)();
+  assert.ok(issued.length > 0, "the page was signed in with tokens from the endpoint");
+  const { AccessToken: accessToken } = issued[issued.length - 1];
   await page.getByTestId("sign-out").click();
   await screen(page, "signin");
   await expectStatus(page, "success");
+  const response = await fetch(EMULATOR_URL, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": "AWSCognitoIdentityProviderService.GetUser",
+    },
+    body: JSON.stringify({ AccessToken: accessToken }),
+  });
+  const answer = await response.json();
+  assert.equal(response.status, 400, "GetUser with the signed-out access token is refused");
+  assert.equal(answer.__type, "NotAuthorizedException");
 }
 
 /** Reads the setup key the enrollment screen shows and checks the QR next to it encodes the same key. */
@@ -269,7 +314,7 @@ test("TOTP helper matches RFC 6238 appendix B (SHA-1)", () => {
 
 test("sign-in page by keyboard; a wrong password shows the human message", { skip: SKIP }, async () => {
   const alice = seedUser("optional", "alice");
-  await withDemo({ apiErrors: 1 }, async (page) => {
+  await withDemo({ name: "wrong-password", apiErrors: 1 }, async (page) => {
     assert.equal(await focusedId(page), "signin-heading", "focus starts on the screen's heading");
     await shot(page, "01-sign-in");
     assert.ok(await page.getByTestId("demo-users").isVisible(), "emulator demo users are listed as hints");
@@ -296,7 +341,7 @@ test("sign-in page by keyboard; a wrong password shows the human message", { ski
 
 test("alice enrolls an authenticator, signs in with it, then turns it off", { skip: SKIP }, async () => {
   const alice = seedUser("optional", "alice");
-  await withDemo({ apiErrors: 2 }, async (page) => {
+  await withDemo({ name: "alice", apiErrors: 2 }, async (page) => {
     // The hint fills the form with the seeded credentials.
     await page.getByTestId("demo-user-alice").click();
     assert.equal(await page.getByTestId("username").inputValue(), "alice");
@@ -376,7 +421,7 @@ test("alice enrolls an authenticator, signs in with it, then turns it off", { sk
 test("bob signs in with his enrolled authenticator", { skip: SKIP }, async () => {
   const bob = seedUser("optional", "bob");
   assert.ok(bob.totpSecret, "the demo seed gives bob a TOTP secret");
-  await withDemo({ apiErrors: 1 }, async (page) => {
+  await withDemo({ name: "bob", apiErrors: 1 }, async (page) => {
     // A challenge answered after the 3-minute session lifetime sends the user back to sign in, in words.
     await signIn(page, "optional", "bob", bob.password);
     await screen(page, "totp");
@@ -405,7 +450,7 @@ test("bob signs in with his enrolled authenticator", { skip: SKIP }, async () =>
 
 test("carol's temporary password leads to the new-password screen", { skip: SKIP }, async () => {
   const carol = seedUser("optional", "carol");
-  await withDemo({}, async (page) => {
+  await withDemo({ name: "carol" }, async (page) => {
     await signIn(page, "optional", "carol", carol.temporaryPassword ?? carol.password);
     await screen(page, "new-password");
     assert.equal(await focusedId(page), "new-password");
@@ -437,7 +482,7 @@ test("carol's temporary password leads to the new-password screen", { skip: SKIP
 
 test("dave's first sign-in to the MFA-required pool enrolls an authenticator", { skip: SKIP }, async () => {
   const dave = seedUser("required", "dave");
-  await withDemo({}, async (page) => {
+  await withDemo({ name: "dave" }, async (page) => {
     await signIn(page, "required", "dave", dave.password);
     await screen(page, "enroll");
     assert.equal(await focusedId(page), "enroll-heading");
@@ -461,7 +506,7 @@ test("dave's first sign-in to the MFA-required pool enrolls an authenticator", {
 });
 
 test("the sign-in page fits a phone screen", { skip: SKIP }, async () => {
-  await withDemo({ viewport: { width: 375, height: 740 } }, async (page) => {
+  await withDemo({ name: "mobile", viewport: { width: 375, height: 740 } }, async (page) => {
     await shot(page, "17-sign-in-mobile");
     // The page has not talked to the endpoint yet; sign in once so the endpoint check below has something to see.
     const alice = seedUser("optional", "alice");
