@@ -258,6 +258,25 @@ async function expectStatus(page, kind, text) {
   return status;
 }
 
+/** A public Cognito call made by the test itself (not the page); resolves to [HTTP status, JSON body]. */
+async function cognitoRaw(operation, body) {
+  const response = await fetch(EMULATOR_URL, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": `AWSCognitoIdentityProviderService.${operation}`,
+    },
+    body: JSON.stringify(body),
+  });
+  return [response.status, await response.json()];
+}
+
+async function cognito(operation, body) {
+  const [status, answer] = await cognitoRaw(operation, body);
+  assert.equal(status, 200, `${operation}: ${JSON.stringify(answer)}`);
+  return answer;
+}
+
 /** Signs out through the page and checks, from outside the browser, that the access token no longer works. */
 async function signOut(page) {
   const issued = await tokensOf.get(page)();
@@ -266,16 +285,8 @@ async function signOut(page) {
   await page.getByTestId("sign-out").click();
   await screen(page, "signin");
   await expectStatus(page, "success");
-  const response = await fetch(EMULATOR_URL, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": "AWSCognitoIdentityProviderService.GetUser",
-    },
-    body: JSON.stringify({ AccessToken: accessToken }),
-  });
-  const answer = await response.json();
-  assert.equal(response.status, 400, "GetUser with the signed-out access token is refused");
+  const [status, answer] = await cognitoRaw("GetUser", { AccessToken: accessToken });
+  assert.equal(status, 400, "GetUser with the signed-out access token is refused");
   assert.equal(answer.__type, "NotAuthorizedException");
 }
 
@@ -372,6 +383,12 @@ test("alice enrolls an authenticator, signs in with it, then turns it off", { sk
     await expectStatus(page, "success");
     await shot(page, "05-authenticator-on");
 
+    // Outside the page, leave the app enabled but not preferred, so the page must offer "Make preferred".
+    const [{ AccessToken: accessToken }] = (await tokensOf.get(page)()).slice(-1);
+    await cognito("SetUserMFAPreference", {
+      AccessToken: accessToken,
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: false },
+    });
     await signOut(page);
     await shot(page, "06-signed-out");
 
@@ -391,6 +408,11 @@ test("alice enrolls an authenticator, signs in with it, then turns it off", { sk
     await page.getByTestId("totp-submit").click();
     await screen(page, "signed-in");
     await page.locator("[data-testid=totp-status][data-state=on]").waitFor();
+    assert.equal((await page.getByTestId("totp-status").textContent()).trim(), "On");
+    await page.getByTestId("prefer-totp").click();
+    await expectStatus(page, "success", "The authenticator app is now your preferred method.");
+    assert.equal((await page.getByTestId("totp-status").textContent()).trim(), "On · preferred");
+    assert.ok(await page.getByTestId("prefer-totp").isHidden());
 
     // Turn it off: the password is asked again; a wrong one is refused in words.
     await page.getByTestId("disable-totp").click();
