@@ -226,10 +226,22 @@ async function withDemo({ name, apiErrors = 0, viewport = { width: 1000, height:
   }
 }
 
-/** Screenshots the page, after checking that the screen does not scroll sideways (the card must fit). */
+/**
+ * Screenshots the page, after checking the screen does not scroll sideways (the card must fit) and that every
+ * visible control has a name a screen reader can announce.
+ */
 async function shot(page, name) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `${name}: no horizontal scrolling (${overflow}px too wide)`);
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll("input, select, textarea, button, a[href]")]
+    .filter((el) => el.getClientRects().length > 0 && el.getAttribute("aria-hidden") !== "true")
+    .filter((el) => {
+      const labelled = (el.labels?.length ?? 0) > 0 || el.getAttribute("aria-label") || el.getAttribute("aria-labelledby");
+      const text = ["BUTTON", "A"].includes(el.tagName) ? el.textContent.trim() : "";
+      return !labelled && text === "";
+    })
+    .map((el) => el.outerHTML.slice(0, 80)));
+  assert.deepEqual(unnamed, [], `${name}: every control has an accessible name`);
   await page.screenshot({ path: path.join(shotDir, `${name}.png`), fullPage: true });
 }
 
