@@ -386,31 +386,30 @@ const G_POW2: [Fe; 6] = [
     ))),
 ];
 
-/// The `index`-th `Uint<L>`-sized chunk of a big-endian encoding, counted from the least significant end.
-fn chunk<const L: usize>(be: &[u8], index: usize) -> Uint<L> {
+/// g^e for a secret `e` given as big-endian bytes, split into four `Uint<L>` chunks e₀ (least significant) … e₃
+/// raised to `bases` = [g, g^(2^w), g^(2^2w), g^(2^3w)] with w = `L` limbs' bits. Constant time in `e`.
+fn fixed_base_pow<const L: usize>(bases: [Fe; 4], be: &[u8]) -> Fe
+where
+    Fe: MultiExponentiateBoundedExp<Uint<L>, [(Fe, Uint<L>); 4]>,
+{
     let width = Uint::<L>::BYTES;
-    let end = be.len() - index * width;
-    Uint::<L>::from_be_slice(&be[end - width..end])
+    let mut terms: [(Fe, Uint<L>); 4] = core::array::from_fn(|i| {
+        let end = be.len() - i * width;
+        (bases[i], Uint::<L>::from_be_slice(&be[end - width..end]))
+    });
+    let r = Fe::multi_exponentiate_bounded_exp(&terms, Uint::<L>::BITS);
+    terms.iter_mut().for_each(|(_, e)| e.zeroize());
+    r
 }
 
-/// g^a for a 1024-bit secret `a`, constant time in `a`.
+/// g^a for the 1024-bit secret `a`.
 fn pow_g_1024(a: &U1024) -> Fe {
-    let bases = [generator(), G_POW2[3], G_POW2[4], G_POW2[5]];
-    let be = Zeroizing::new(a.to_be_bytes());
-    let mut terms: [(Fe, U256); 4] = core::array::from_fn(|i| (bases[i], chunk::<{ U256::LIMBS }>(&be, i)));
-    let r = Fe::multi_exponentiate_bounded_exp(&terms, U256::BITS);
-    terms.iter_mut().for_each(|(_, e)| e.zeroize());
-    r
+    fixed_base_pow::<{ U256::LIMBS }>([generator(), G_POW2[3], G_POW2[4], G_POW2[5]], &Zeroizing::new(a.to_be_bytes()))
 }
 
-/// g^x for a 256-bit secret `x`, constant time in `x`.
+/// g^x for the 256-bit secret `x`.
 fn pow_g_256(x: &U256) -> Fe {
-    let bases = [generator(), G_POW2[0], G_POW2[1], G_POW2[2]];
-    let be = Zeroizing::new(x.to_be_bytes());
-    let mut terms: [(Fe, U64); 4] = core::array::from_fn(|i| (bases[i], chunk::<{ U64::LIMBS }>(&be, i)));
-    let r = Fe::multi_exponentiate_bounded_exp(&terms, U64::BITS);
-    terms.iter_mut().for_each(|(_, e)| e.zeroize());
-    r
+    fixed_base_pow::<{ U64::LIMBS }>([generator(), G_POW2[0], G_POW2[1], G_POW2[2]], &Zeroizing::new(x.to_be_bytes()))
 }
 
 /// k = H(padHex(N) ‖ padHex(g)) in Montgomery form, computed once.
