@@ -1,0 +1,350 @@
+//! Cognito's JSON 1.1 messages (member names from the botocore model
+//! `cognito-idp/2016-04-18/service-2.json`), the request headers, and error-body parsing.
+//!
+//! miniserde keeps the wasm small but cannot skip `None` on output, so requests are written
+//! through [`Body`], which only emits members that are present; responses derive `Deserialize`
+//! with every member optional and are checked for the members a step needs in `flow`.
+
+use std::collections::BTreeMap;
+
+use miniserde::json::{self, Object, Value};
+use miniserde::Deserialize;
+
+use super::error::{is_retryable_type, Error};
+use super::transport::HttpResponse;
+
+/// `X-Amz-Target` prefix of every user-pool operation.
+pub const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+pub const USER_AGENT: &str = concat!("cognito-totp/", env!("CARGO_PKG_VERSION"));
+
+/// The headers every call carries, in the order they are sent.
+pub fn headers(operation: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("Content-Type", CONTENT_TYPE.to_owned()),
+        ("X-Amz-Target", format!("{TARGET_PREFIX}{operation}")),
+        ("X-Amz-User-Agent", USER_AGENT.to_owned()),
+    ]
+}
+
+/// A JSON object under construction that leaves out absent members.
+#[derive(Default)]
+pub struct Body(Object);
+
+impl Body {
+    pub fn new() -> Self {
+        Body(Object::new())
+    }
+    pub fn str(mut self, key: &str, value: &str) -> Self {
+        self.0.insert(key.to_owned(), Value::String(value.to_owned()));
+        self
+    }
+    pub fn opt_str(self, key: &str, value: Option<&str>) -> Self {
+        match value {
+            Some(v) => self.str(key, v),
+            None => self,
+        }
+    }
+    pub fn bool(mut self, key: &str, value: bool) -> Self {
+        self.0.insert(key.to_owned(), Value::Bool(value));
+        self
+    }
+    pub fn map(mut self, key: &str, entries: &BTreeMap<String, String>) -> Self {
+        let mut obj = Object::new();
+        for (k, v) in entries {
+            obj.insert(k.clone(), Value::String(v.clone()));
+        }
+        self.0.insert(key.to_owned(), Value::Object(obj));
+        self
+    }
+    pub fn object(mut self, key: &str, value: Body) -> Self {
+        self.0.insert(key.to_owned(), Value::Object(value.0));
+        self
+    }
+    pub fn opt_object(self, key: &str, value: Option<Body>) -> Self {
+        match value {
+            Some(v) => self.object(key, v),
+            None => self,
+        }
+    }
+    pub fn into_json(self) -> String {
+        json::to_string(&Value::Object(self.0))
+    }
+}
+
+// ---- requests -------------------------------------------------------------------------------
+
+/// `InitiateAuth` (USER_SRP_AUTH, REFRESH_TOKEN_AUTH).
+pub struct InitiateAuthRequest<'a> {
+    pub auth_flow: &'a str,
+    pub client_id: &'a str,
+    pub auth_parameters: BTreeMap<String, String>,
+}
+
+impl InitiateAuthRequest<'_> {
+    pub fn to_json(&self) -> String {
+        Body::new()
+            .str("AuthFlow", self.auth_flow)
+            .str("ClientId", self.client_id)
+            .map("AuthParameters", &self.auth_parameters)
+            .into_json()
+    }
+}
+
+/// `RespondToAuthChallenge`.
+pub struct RespondToAuthChallengeRequest<'a> {
+    pub client_id: &'a str,
+    pub challenge_name: &'a str,
+    pub session: Option<&'a str>,
+    pub challenge_responses: BTreeMap<String, String>,
+}
+
+impl RespondToAuthChallengeRequest<'_> {
+    pub fn to_json(&self) -> String {
+        Body::new()
+            .str("ChallengeName", self.challenge_name)
+            .str("ClientId", self.client_id)
+            .map("ChallengeResponses", &self.challenge_responses)
+            .opt_str("Session", self.session)
+            .into_json()
+    }
+}
+
+/// `AssociateSoftwareToken`: exactly one of the access token or the sign-in Session.
+pub enum TokenOrSession<'a> {
+    AccessToken(&'a str),
+    Session(&'a str),
+}
+
+impl TokenOrSession<'_> {
+    fn add(&self, body: Body) -> Body {
+        match self {
+            TokenOrSession::AccessToken(t) => body.str("AccessToken", t),
+            TokenOrSession::Session(s) => body.str("Session", s),
+        }
+    }
+}
+
+pub struct AssociateSoftwareTokenRequest<'a> {
+    pub auth: TokenOrSession<'a>,
+}
+
+impl AssociateSoftwareTokenRequest<'_> {
+    pub fn to_json(&self) -> String {
+        self.auth.add(Body::new()).into_json()
+    }
+}
+
+pub struct VerifySoftwareTokenRequest<'a> {
+    pub auth: TokenOrSession<'a>,
+    pub user_code: &'a str,
+    pub friendly_device_name: Option<&'a str>,
+}
+
+impl VerifySoftwareTokenRequest<'_> {
+    pub fn to_json(&self) -> String {
+        self.auth
+            .add(Body::new())
+            .str("UserCode", self.user_code)
+            .opt_str("FriendlyDeviceName", self.friendly_device_name)
+            .into_json()
+    }
+}
+
+/// `{Enabled, PreferredMfa}` of `SMSMfaSettings`, `SoftwareTokenMfaSettings`, `EmailMfaSettings`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MfaSettings {
+    pub enabled: bool,
+    pub preferred: bool,
+}
+
+impl MfaSettings {
+    fn body(self) -> Body {
+        Body::new().bool("Enabled", self.enabled).bool("PreferredMfa", self.preferred)
+    }
+}
+
+pub struct SetUserMfaPreferenceRequest<'a> {
+    pub access_token: &'a str,
+    pub software_token: Option<MfaSettings>,
+    pub sms: Option<MfaSettings>,
+    pub email: Option<MfaSettings>,
+}
+
+impl SetUserMfaPreferenceRequest<'_> {
+    pub fn to_json(&self) -> String {
+        Body::new()
+            .str("AccessToken", self.access_token)
+            .opt_object("EmailMfaSettings", self.email.map(MfaSettings::body))
+            .opt_object("SMSMfaSettings", self.sms.map(MfaSettings::body))
+            .opt_object("SoftwareTokenMfaSettings", self.software_token.map(MfaSettings::body))
+            .into_json()
+    }
+}
+
+/// `GetUser` and `GlobalSignOut` take only the access token.
+pub struct AccessTokenRequest<'a> {
+    pub access_token: &'a str,
+}
+
+impl AccessTokenRequest<'_> {
+    pub fn to_json(&self) -> String {
+        Body::new().str("AccessToken", self.access_token).into_json()
+    }
+}
+
+pub struct RevokeTokenRequest<'a> {
+    pub token: &'a str,
+    pub client_id: &'a str,
+    pub client_secret: Option<&'a str>,
+}
+
+impl RevokeTokenRequest<'_> {
+    pub fn to_json(&self) -> String {
+        Body::new()
+            .str("ClientId", self.client_id)
+            .opt_str("ClientSecret", self.client_secret)
+            .str("Token", self.token)
+            .into_json()
+    }
+}
+
+// ---- responses ------------------------------------------------------------------------------
+
+/// `InitiateAuth` and `RespondToAuthChallenge` share this shape.
+#[derive(Deserialize, Default)]
+pub struct AuthResponse {
+    #[serde(rename = "ChallengeName")]
+    pub challenge_name: Option<String>,
+    #[serde(rename = "Session")]
+    pub session: Option<String>,
+    #[serde(rename = "ChallengeParameters")]
+    pub challenge_parameters: Option<BTreeMap<String, String>>,
+    #[serde(rename = "AuthenticationResult")]
+    pub authentication_result: Option<AuthenticationResult>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuthenticationResult {
+    #[serde(rename = "AccessToken")]
+    pub access_token: Option<String>,
+    #[serde(rename = "IdToken")]
+    pub id_token: Option<String>,
+    #[serde(rename = "RefreshToken")]
+    pub refresh_token: Option<String>,
+    #[serde(rename = "ExpiresIn")]
+    pub expires_in: Option<u64>,
+    #[serde(rename = "TokenType")]
+    pub token_type: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct AssociateSoftwareTokenResponse {
+    #[serde(rename = "SecretCode")]
+    pub secret_code: Option<String>,
+    #[serde(rename = "Session")]
+    pub session: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct VerifySoftwareTokenResponse {
+    #[serde(rename = "Status")]
+    pub status: Option<String>,
+    #[serde(rename = "Session")]
+    pub session: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct AttributeType {
+    #[serde(rename = "Name")]
+    pub name: Option<String>,
+    #[serde(rename = "Value")]
+    pub value: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct GetUserResponse {
+    #[serde(rename = "Username")]
+    pub username: Option<String>,
+    #[serde(rename = "UserAttributes")]
+    pub user_attributes: Option<Vec<AttributeType>>,
+    #[serde(rename = "PreferredMfaSetting")]
+    pub preferred_mfa_setting: Option<String>,
+    #[serde(rename = "UserMFASettingList")]
+    pub user_mfa_setting_list: Option<Vec<String>>,
+}
+
+/// Operations whose output has no members (`SetUserMFAPreference`, `GlobalSignOut`,
+/// `RevokeToken`): any JSON object is accepted.
+#[derive(Deserialize, Default)]
+pub struct EmptyResponse {}
+
+/// Parse a 2xx body. An empty body is accepted only for operations whose output has no members,
+/// which `allow_empty` says.
+pub fn parse_success<T>(operation: &str, body: &str, allow_empty: bool) -> Result<T, Error>
+where
+    T: Deserialize + Default,
+{
+    if allow_empty && body.trim().is_empty() {
+        return Ok(<T as Default>::default());
+    }
+    json::from_str::<T>(body).map_err(|_| {
+        Error::protocol(format!("{operation}: the response is not the expected JSON ({})", describe_body(body)))
+    })
+}
+
+/// Says what kind of body came back, without echoing it (it could hold tokens).
+fn describe_body(body: &str) -> &'static str {
+    let t = body.trim_start();
+    if t.is_empty() {
+        "empty body"
+    } else if t.starts_with('<') {
+        "HTML body"
+    } else if t.starts_with('{') {
+        "malformed or incomplete JSON"
+    } else {
+        "not JSON"
+    }
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(rename = "__type")]
+    error_type: Option<String>,
+    message: Option<String>,
+    #[serde(rename = "Message")]
+    message_upper: Option<String>,
+}
+
+/// `com.amazonaws...#NotAuthorizedException:http://...` → `NotAuthorizedException`.
+pub fn normalize_error_type(raw: &str) -> &str {
+    let after_hash = raw.rsplit_once('#').map_or(raw, |(_, t)| t);
+    let before_colon = after_hash.split_once(':').map_or(after_hash, |(t, _)| t);
+    before_colon.trim()
+}
+
+/// Turn a non-2xx response into an [`Error`]. The `__type` member wins over the header.
+pub fn parse_error(operation: &str, response: &HttpResponse) -> Error {
+    let parsed = json::from_str::<ErrorBody>(&response.body).ok();
+    let from_body = parsed.as_ref().and_then(|b| b.error_type.as_deref()).map(normalize_error_type);
+    let from_header = response.error_type_header.as_deref().map(normalize_error_type);
+    let name = from_body.or(from_header).filter(|n| !n.is_empty()).map(str::to_owned);
+    let retry_status = response.status >= 500;
+    match name {
+        Some(name) => {
+            let message = parsed
+                .and_then(|b| b.message.or(b.message_upper))
+                .unwrap_or_else(|| format!("{operation} failed with HTTP {}", response.status));
+            Error::Service {
+                retryable: retry_status || is_retryable_type(&name),
+                name,
+                message,
+            }
+        }
+        None => Error::protocol(format!(
+            "{operation}: HTTP {} without a Cognito error type ({})",
+            response.status,
+            describe_body(&response.body)
+        )),
+    }
+}
