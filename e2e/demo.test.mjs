@@ -385,6 +385,11 @@ test("alice enrolls an authenticator, signs in with it, then turns it off", { sk
     assert.equal(await code.getAttribute("autocomplete"), "one-time-code");
     const secret = await readEnrollment(page, "alice");
     await shot(page, "04-enroll-authenticator");
+    // The copy button puts the bare key (no group spaces) on the clipboard.
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(DEMO_URL).origin });
+    await page.getByTestId("copy-secret").click();
+    await expectStatus(page, "success", "Setup key copied to the clipboard.");
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
     await code.fill(await codeFor(secret, { nextWindow: false }));
     await page.getByTestId("device-name").fill("Test phone");
     await page.getByTestId("enroll-submit").click();
