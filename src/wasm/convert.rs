@@ -10,7 +10,8 @@ use crate::core::flow::{Challenge, MfaPreference, Preference, Step, Tokens, User
 use crate::core::qr::{Ecc, SvgOptions};
 use crate::core::Error;
 
-use super::AuthStep;
+use super::{AuthStep, TotpSetup};
+use crate::core::flow::TotpSetup as CoreTotpSetup;
 
 /// A real JS `Error` with `name` = the Cognito type (or a local name), Cognito's `message` and a
 /// `retryable` flag — the shape apps already check with amazon-cognito-identity-js.
@@ -127,13 +128,25 @@ pub fn step_to_object(step: &AuthStep) -> Object {
 /// itself, because turning a wasm object into a Rust value takes it away from JS.
 pub fn challenge_from_js(value: &JsValue) -> Result<Challenge, Error> {
     let not_a_step = || Error::InvalidParameter("expected a step object returned by this library".to_owned());
-    let clone = get(value, "__cognitoTotpClone").dyn_into::<Function>().map_err(|_| not_a_step())?;
-    let copy = clone.call0(value).map_err(|_| not_a_step())?;
-    let step = AuthStep::try_from_js_value(copy).map_err(|_| not_a_step())?;
+    let step = library_copy::<AuthStep>(value).ok_or_else(not_a_step)?;
     match step.step {
         Step::Done(_) => Err(Error::InvalidParameter("this step is done: there is nothing to answer".to_owned())),
         other => other.challenge().cloned().ok_or_else(not_a_step),
     }
+}
+
+/// The `TotpSetup` behind a value `associateTotp` returned (copied, like steps).
+pub fn setup_from_js(value: &JsValue) -> Result<CoreTotpSetup, Error> {
+    library_copy::<TotpSetup>(value)
+        .map(|s| s.setup)
+        .ok_or_else(|| Error::InvalidParameter("expected the TotpSetup returned by associateTotp".to_owned()))
+}
+
+/// Asks a wasm object of ours for a copy of itself and takes that copy over.
+fn library_copy<T: TryFromJsValue>(value: &JsValue) -> Option<T> {
+    let clone = get(value, "__cognitoTotpClone").dyn_into::<Function>().ok()?;
+    let copy = clone.call0(value).ok()?;
+    T::try_from_js_value(copy).ok()
 }
 
 fn preference(obj: &JsValue, key: &str) -> Result<Option<Preference>, Error> {

@@ -178,11 +178,14 @@ impl CognitoTotp {
     #[wasm_bindgen(js_name = verifyTotp, unchecked_return_type = "Promise<Step | undefined>")]
     pub fn verify_totp(
         &self,
-        setup: &TotpSetup,
+        #[wasm_bindgen(unchecked_param_type = "TotpSetup")] setup: JsValue,
         code: String,
         #[wasm_bindgen(js_name = friendlyDeviceName)] friendly_device_name: Option<String>,
     ) -> Promise {
-        let setup = setup.setup.clone();
+        let setup = match convert::setup_from_js(&setup) {
+            Ok(s) => s,
+            Err(e) => return reject(e),
+        };
         spawn(&self.client, |c| async move {
             let next = c.verify_totp(&setup, &code, friendly_device_name.as_deref()).await?;
             Ok(next.map_or(JsValue::UNDEFINED, step_to_js))
@@ -377,6 +380,13 @@ impl TotpSetup {
             qr::qr_svg(&uri, &opts).map_err(|e| Error::InvalidParameter(e.to_string()))
         };
         run().map_err(|e| js_error(&e))
+    }
+
+    /// A copy for the library's own use (see `AuthStep`): verifying must not consume the setup,
+    /// so a mistyped first code can be retried.
+    #[wasm_bindgen(js_name = "__cognitoTotpClone", skip_typescript)]
+    pub fn clone_for_library(&self) -> TotpSetup {
+        TotpSetup { setup: self.setup.clone() }
     }
 
     fn uri_inner(&self, label: &JsValue) -> Result<String, Error> {
