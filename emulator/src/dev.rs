@@ -13,6 +13,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
+/// At most about 100 years in total per call.
+const MAX_ADVANCE: i64 = 100 * 366 * 86_400;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/messages", get(messages).delete(clear_messages))
@@ -93,10 +96,15 @@ async fn advance_clock(State(state): State<AppState>, body: Bytes) -> Response {
         Ok(m) => m,
         Err(e) => return e.into_response(),
     };
-    let Some(secs) = map.get("advanceSeconds").and_then(Value::as_i64).filter(|s| *s >= 0) else {
-        return ApiError::invalid_parameter("advanceSeconds (a non-negative integer) is required").into_response();
+    // Bounded so that "now" plus any lifetime can never overflow.
+    let Some(secs) = map.get("advanceSeconds").and_then(Value::as_i64).filter(|s| (0..=MAX_ADVANCE).contains(s)) else {
+        return ApiError::invalid_parameter(format!("advanceSeconds must be an integer from 0 to {MAX_ADVANCE}"))
+            .into_response();
     };
-    state.lock().clock_offset += secs;
+    {
+        let mut inner = state.lock();
+        inner.clock_offset = inner.clock_offset.saturating_add(secs).min(MAX_ADVANCE * 10);
+    }
     ok(&json!({ "now": state.now() }))
 }
 

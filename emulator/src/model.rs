@@ -160,7 +160,9 @@ impl User {
         if pool.sms_mfa && self.sms.enabled && self.attributes.contains_key("phone_number") {
             out.push("SMS_MFA");
         }
-        if pool.software_token_mfa && self.totp.enabled && self.totp_secret.is_some() {
+        // In a pool that requires MFA a verified token is used even if the user never "enabled" it.
+        let totp_on = self.totp.enabled || pool.mfa == MfaMode::On;
+        if pool.software_token_mfa && totp_on && self.totp_secret.is_some() {
             out.push("SOFTWARE_TOKEN_MFA");
         }
         if pool.email_mfa && self.email.enabled && self.attributes.contains_key("email") {

@@ -200,7 +200,7 @@ impl AppState {
 
     /// The emulator's "now": the clock plus any `/_emulator/clock` advance.
     pub fn now(&self) -> i64 {
-        self.clock.now() + self.lock().clock_offset
+        self.clock.now().saturating_add(self.lock().clock_offset)
     }
 
     /// Edits one pool in place (tests and tooling; the API goes through the operations).

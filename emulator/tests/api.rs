@@ -237,6 +237,8 @@ async fn clock_endpoint_moves_session_expiry() {
     let r = emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &first.body["Session"], json!({"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": code})).await;
     assert_eq!(r.err("NotAuthorizedException"), "Invalid session for the user, session is expired.");
     emu.dev("POST", "/_emulator/clock", Some(json!({"advanceSeconds": -5}))).await.err("InvalidParameterException");
+    emu.dev("POST", "/_emulator/clock", Some(json!({"advanceSeconds": i64::MAX}))).await.err("InvalidParameterException");
+    emu.dev("POST", "/_emulator/clock", Some(json!({"advanceSeconds": "10"}))).await.err("InvalidParameterException");
 }
 
 #[tokio::test]

@@ -241,3 +241,30 @@ async fn new_password_required() {
     emu.srp(&p.web, &p.id, "temp", &password("optional", "temp")).await.err("NotAuthorizedException");
     emu.srp(&p.web, &p.id, "temp", "Brand-New-Passw0rd!").await.ok();
 }
+
+#[tokio::test]
+async fn required_pool_uses_a_token_verified_with_the_access_token() {
+    // newbie2 enrolls through MFA_SETUP, then re-associates with the access token: the new secret is the
+    // one challenged from then on.
+    let emu = emulator();
+    let p = pool("required");
+    let r = emu.srp(&p.web, &p.id, "newbie2", &password("required", "newbie2")).await;
+    let s = r.ok()["Session"].clone();
+    let a = emu.call("AssociateSoftwareToken", json!({"Session": s})).await.ok().clone();
+    let first = a["SecretCode"].as_str().unwrap().to_owned();
+    let v = emu.call("VerifySoftwareToken", json!({"Session": a["Session"], "UserCode": totp_code(&first, emu.now())})).await.ok().clone();
+    let t = emu.respond(&p.web, "MFA_SETUP", &v["Session"], json!({"USERNAME": "newbie2"})).await.ok()["AuthenticationResult"].clone();
+    let second = emu.call("AssociateSoftwareToken", json!({"AccessToken": t["AccessToken"]})).await.ok()["SecretCode"].as_str().unwrap().to_owned();
+    emu.advance(30);
+    emu.call("VerifySoftwareToken", json!({"AccessToken": t["AccessToken"], "UserCode": totp_code(&second, emu.now())})).await.ok();
+    emu.advance(30);
+    let r = emu.srp(&p.web, &p.id, "newbie2", &password("required", "newbie2")).await;
+    assert_eq!(r.ok()["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+    let s = r.body["Session"].clone();
+    emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &s, json!({"USERNAME": "newbie2", "SOFTWARE_TOKEN_MFA_CODE": totp_code(&first, emu.now())}))
+        .await
+        .err("CodeMismatchException");
+    emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &s, json!({"USERNAME": "newbie2", "SOFTWARE_TOKEN_MFA_CODE": totp_code(&second, emu.now())}))
+        .await
+        .ok();
+}

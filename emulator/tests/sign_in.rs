@@ -218,6 +218,10 @@ async fn sessions_are_single_use_bound_and_expire() {
     other["USERNAME"] = json!("totp");
     let r = emu.respond(&p.web, "PASSWORD_VERIFIER", &body["Session"], other).await;
     assert_eq!(r.err("NotAuthorizedException"), "Invalid session for the user.");
+    // Another app client (even of another pool) cannot use this session.
+    let other_client = pool("nototp").web;
+    let r = emu.respond(&other_client, "PASSWORD_VERIFIER", &body["Session"], responses.clone()).await;
+    assert_eq!(r.err("NotAuthorizedException"), "Invalid session for the user.");
     // Wrong challenge name for the session.
     let r = emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &body["Session"], json!({"USERNAME": "plain", "SOFTWARE_TOKEN_MFA_CODE": "123456"})).await;
     r.err("NotAuthorizedException");
