@@ -191,17 +191,28 @@ fn sigv4_region(headers: &HeaderMap) -> Option<String> {
 }
 
 fn run_operation(state: &AppState, headers: &HeaderMap, target: &str, op_name: &str, body: &[u8]) -> Result<serde_json::Value, ApiError> {
-    let Some(op) = target.strip_prefix(TARGET_PREFIX).and_then(ops::lookup) else {
+    if target.strip_prefix(TARGET_PREFIX).and_then(ops::lookup).is_none() {
         return Err(ApiError::new("UnknownOperationException", format!("Unknown operation {op_name}")));
+    }
+    call(state, op_name, body, sigv4_region(headers).as_deref())
+}
+
+/// Runs one operation on the state, as `POST /` would (without faults, CORS or the request log): the
+/// entry point for fuzzing and load tools. `operation` is the name without the service prefix.
+pub fn call(state: &AppState, operation: &str, body: &[u8], region: Option<&str>) -> Result<serde_json::Value, ApiError> {
+    let Some(op) = ops::lookup(operation) else {
+        return Err(ApiError::new("UnknownOperationException", format!("Unknown operation {operation}")));
     };
     let input = input::Input::parse(body)?;
     let now = state.now();
     let mut inner = state.lock();
-    let mut ctx = state::Ctx { inner: &mut inner, now, config: &state.config, region: sigv4_region(headers) };
+    let mut ctx = state::Ctx { inner: &mut inner, now, config: &state.config, region: region.map(str::to_owned) };
     let result = op(&mut ctx, &input);
-    // Persist whatever changed (including failure counters) before the caller hears back.
+    // Persist whatever changed (failure counters included) before the caller hears back; an unchanged
+    // state is not rewritten.
     if let Some(path) = &state.config.state_file {
-        persist::save(path, &inner.db).map_err(|e| {
+        let inner = &mut *inner;
+        persist::save_if_changed(path, &inner.db, &mut inner.saved_digest).map_err(|e| {
             tracing::error!(error = %e, "cannot write the state file");
             ApiError::internal("The emulator could not persist its state.")
         })?;

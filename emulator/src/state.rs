@@ -165,6 +165,8 @@ pub struct Inner {
     pub faults: Vec<Fault>,
     pub clock_offset: i64,
     pub rng: StdRng,
+    /// SHA-256 of the state file last written, to skip rewriting an unchanged state.
+    pub saved_digest: Option<[u8; 32]>,
 }
 
 /// Cheap to clone; the router's state.
@@ -188,6 +190,7 @@ impl AppState {
             faults: Vec::new(),
             clock_offset: 0,
             rng,
+            saved_digest: None,
         };
         Self { inner: Arc::new(Mutex::new(inner)), clock, config: Arc::new(config) }
     }

@@ -138,6 +138,8 @@ pub fn issue(
         "TokenType": "Bearer",
     });
     if new_grant {
+        // Expired grants can never be used again; dropping them keeps the state (file) small.
+        ctx.inner.db.grants.retain(|_, g| g.expires > now);
         result["RefreshToken"] = json!(refresh_token);
         ctx.inner.db.grants.insert(refresh_token, grant);
     }

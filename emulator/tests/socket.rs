@@ -164,3 +164,57 @@ fn starts_empty_without_seed() {
     let (st, body) = post(&emu.endpoint, "CreateUserPool", &json!({"PoolName": "x"}));
     assert_eq!(st, 200, "{body}");
 }
+
+fn ok(endpoint: &str, op: &str, body: &Value) -> Value {
+    let (st, out) = post(endpoint, op, body);
+    assert_eq!(st, 200, "{op}: {out}");
+    out
+}
+
+#[test]
+fn concurrent_enrollments_survive_kill_9() {
+    const USERS: usize = 24;
+    let dir = temp_dir();
+    let state = dir.join("state.json");
+    let state_arg = state.to_str().unwrap().to_owned();
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/seed/test.json");
+    let p = pool("optional");
+    let mut emu = start(&["--port", "0", "--seed", seed, "--state", &state_arg]);
+    let endpoint = emu.endpoint.clone();
+    let threads: Vec<_> = (0..USERS)
+        .map(|i| {
+            let (endpoint, pool_id, web) = (endpoint.clone(), p.id.clone(), p.web.clone());
+            std::thread::spawn(move || {
+                let name = format!("load{i}");
+                let pw = format!("Load{i}-Passw0rd!");
+                ok(&endpoint, "AdminCreateUser", &json!({"UserPoolId": pool_id, "Username": name, "TemporaryPassword": "Temp-Passw0rd!9", "MessageAction": "SUPPRESS"}));
+                ok(&endpoint, "AdminSetUserPassword", &json!({"UserPoolId": pool_id, "Username": name, "Password": pw, "Permanent": true}));
+                let tokens = sign_in(&endpoint, &web, &pool_id, &name, &pw);
+                let access = tokens["AccessToken"].clone();
+                let secret = ok(&endpoint, "AssociateSoftwareToken", &json!({"AccessToken": access}))["SecretCode"].as_str().unwrap().to_owned();
+                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+                let v = ok(&endpoint, "VerifySoftwareToken", &json!({"AccessToken": access, "UserCode": common::totp_code(&secret, now)}));
+                assert_eq!(v["Status"], "SUCCESS");
+                ok(&endpoint, "SetUserMFAPreference", &json!({"AccessToken": access, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}));
+                // The token speaks for this user and no other.
+                assert_eq!(ok(&endpoint, "GetUser", &json!({"AccessToken": access}))["Username"], name.as_str());
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    // Every acknowledged enrollment is on disk: kill -9 gives no chance to flush anything later.
+    emu.child.kill().unwrap();
+    emu.child.wait().unwrap();
+    let emu2 = start(&["--port", "0", "--seed", seed, "--state", &state_arg]);
+    for i in 0..USERS {
+        let user = ok(&emu2.endpoint, "AdminGetUser", &json!({"UserPoolId": p.id, "Username": format!("load{i}")}));
+        assert_eq!(user["PreferredMfaSetting"], "SOFTWARE_TOKEN_MFA", "load{i}: {user}");
+    }
+    let c = SrpClient::new(&p.id);
+    let r = ok(&emu2.endpoint, "InitiateAuth", &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": "load3", "SRP_A": c.a_hex()}}));
+    assert_eq!(r["ChallengeName"], "PASSWORD_VERIFIER");
+    drop(emu2);
+    let _ = std::fs::remove_dir_all(dir);
+}
