@@ -1,0 +1,230 @@
+//! Cognito SRP known answers from amazon-cognito-identity-js (tests/vectors/gen-srp-vectors.mjs → srp.json).
+// Native only: the browser runs the same checks in tests/browser_unit.rs.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use cognito_totp::core::secret::{Password, SecretString};
+use cognito_totp::core::srp::{N_HEX, SrpClient, SrpError};
+use cognito_totp::core::timestamp::cognito_timestamp;
+use miniserde::{Deserialize, json};
+
+#[derive(Deserialize)]
+struct File {
+    implementation: String,
+    cases: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    name: String,
+    input: Input,
+    output: Output,
+}
+
+#[derive(Deserialize)]
+struct Input {
+    #[serde(rename = "poolId")]
+    pool_id: String,
+    #[serde(rename = "userIdForSrp")]
+    user_id_for_srp: String,
+    password: String,
+    #[serde(rename = "aHex")]
+    a_hex: String,
+    #[serde(rename = "bHex")]
+    b_hex: String,
+    #[serde(rename = "saltHex")]
+    salt_hex: String,
+    #[serde(rename = "secretBlock")]
+    secret_block: String,
+    #[serde(rename = "unixSeconds")]
+    unix_seconds: u64,
+}
+
+#[derive(Deserialize)]
+struct Output {
+    #[serde(rename = "A")]
+    big_a: String,
+    x: String,
+    u: String,
+    #[serde(rename = "S")]
+    big_s: String,
+    key: String,
+    timestamp: String,
+    signature: String,
+    username: String,
+    #[serde(rename = "secretBlock")]
+    secret_block: String,
+}
+
+fn vectors() -> File {
+    json::from_str(include_str!("vectors/srp.json")).expect("srp.json parses")
+}
+
+fn a_bytes(hex: &str) -> [u8; 128] {
+    assert_eq!(hex.len(), 256, "a must be 128 bytes");
+    let mut out = [0u8; 128];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
+    }
+    out
+}
+
+// A large B that is a valid group element for the negative tests: the first vector's.
+fn sample() -> (Input, SrpClient) {
+    let case = vectors().cases.into_iter().next().unwrap();
+    let client = SrpClient::new(&a_bytes(&case.input.a_hex)).unwrap();
+    (case.input, client)
+}
+
+#[test]
+fn every_vector_matches_the_sdk_step_by_step() {
+    let file = vectors();
+    assert!(file.implementation.starts_with("amazon-cognito-identity-js "), "{}", file.implementation);
+    assert!(file.cases.len() >= 8, "only {} cases", file.cases.len());
+    for case in &file.cases {
+        let i = &case.input;
+        let o = &case.output;
+        let name = &case.name;
+        let client = SrpClient::new(&a_bytes(&i.a_hex)).unwrap();
+        assert_eq!(client.a_hex(), o.big_a, "{name}: A");
+
+        // COGNITO.md: day of month not padded; the SDK (6.3.21) agrees, so the recorded string must equal ours.
+        let timestamp = cognito_timestamp(i.unix_seconds);
+        assert_eq!(timestamp, o.timestamp, "{name}: TIMESTAMP");
+
+        let password = Password::new(i.password.clone());
+        let (claim, inter) = client
+            .debug_intermediates(&i.pool_id, &i.user_id_for_srp, &password, &i.salt_hex, &i.b_hex, &i.secret_block, &timestamp)
+            .unwrap();
+        assert_eq!(inter.x_hex, o.x, "{name}: x");
+        assert_eq!(inter.u_hex, o.u, "{name}: u");
+        assert_eq!(inter.s_hex, o.big_s, "{name}: S");
+        assert_eq!(inter.key_hex, o.key, "{name}: key");
+        assert_eq!(claim.signature_b64, o.signature, "{name}: signature");
+        assert_eq!(claim.timestamp, o.timestamp, "{name}: timestamp echoed");
+        assert_eq!(claim.secret_block_b64, o.secret_block, "{name}: secret block echoed");
+        assert_eq!(o.username, i.user_id_for_srp, "{name}: the SDK answers with USER_ID_FOR_SRP");
+
+        // The public entry point gives the same claim as the test hook.
+        let plain = client
+            .password_claim(&i.pool_id, &i.user_id_for_srp, &password, &i.salt_hex, &i.b_hex, &i.secret_block, &timestamp)
+            .unwrap();
+        assert_eq!(plain, claim, "{name}: password_claim");
+    }
+}
+
+#[test]
+fn the_vectors_cover_the_edge_cases_they_claim() {
+    let file = vectors();
+    let find = |n: &str| file.cases.iter().find(|c| c.name == n).unwrap_or_else(|| panic!("case {n} missing"));
+    assert!(!find("non-ascii").input.password.is_ascii());
+    assert!(!find("non-ascii").input.user_id_for_srp.is_ascii());
+    assert!(u8::from_str_radix(&find("salt-top-bit").input.salt_hex[..2], 16).unwrap() >= 0x80);
+    assert_eq!(find("salt-odd-length").input.salt_hex.len() % 2, 1);
+    assert!(find("salt-leading-zero-bytes").input.salt_hex.starts_with("00"));
+    assert_eq!(find("alias-uuid").input.user_id_for_srp.len(), 36);
+    assert!(find("short-u").output.u.len() < 64);
+    assert!(find("short-s").output.big_s.len() < 768);
+    assert!(find("b-above-n").input.b_hex.len() == 768 && find("b-above-n").input.b_hex.as_str() > N_HEX);
+    assert!(cognito_timestamp(find("leap-day").input.unix_seconds).contains("Feb 29"));
+}
+
+#[test]
+fn a_different_password_gives_a_different_signature() {
+    let (i, client) = sample();
+    let t = cognito_timestamp(i.unix_seconds);
+    let good = client
+        .password_claim(&i.pool_id, &i.user_id_for_srp, &Password::new(i.password.clone()), &i.salt_hex, &i.b_hex, &i.secret_block, &t)
+        .unwrap();
+    let bad = client
+        .password_claim(&i.pool_id, &i.user_id_for_srp, &Password::new(format!("{}x", i.password)), &i.salt_hex, &i.b_hex, &i.secret_block, &t)
+        .unwrap();
+    assert_ne!(good.signature_b64, bad.signature_b64);
+}
+
+#[test]
+fn refuses_b_congruent_to_zero() {
+    let (i, client) = sample();
+    let pw = Password::new(i.password.clone());
+    let t = cognito_timestamp(i.unix_seconds);
+    for b in ["0", "000", N_HEX, &N_HEX.to_uppercase()] {
+        let err = client.password_claim(&i.pool_id, &i.user_id_for_srp, &pw, &i.salt_hex, b, &i.secret_block, &t);
+        assert_eq!(err, Err(SrpError::BadServerB), "B = {}", &b[..b.len().min(8)]);
+    }
+}
+
+#[test]
+fn refuses_malformed_inputs() {
+    let (i, client) = sample();
+    let pw = Password::new(i.password.clone());
+    let t = cognito_timestamp(i.unix_seconds);
+    let claim = |pool: &str, salt: &str, b: &str, block: &str| {
+        client.password_claim(pool, &i.user_id_for_srp, &pw, salt, b, block, &t)
+    };
+    assert_eq!(claim("AbC123", &i.salt_hex, &i.b_hex, &i.secret_block), Err(SrpError::InvalidPoolId));
+    assert_eq!(claim("us-east-1_", &i.salt_hex, &i.b_hex, &i.secret_block), Err(SrpError::InvalidPoolId));
+    assert_eq!(claim(&i.pool_id, "", &i.b_hex, &i.secret_block), Err(SrpError::InvalidHex("SALT")));
+    assert_eq!(claim(&i.pool_id, "xyz", &i.b_hex, &i.secret_block), Err(SrpError::InvalidHex("SALT")));
+    assert_eq!(claim(&i.pool_id, &i.salt_hex, "", &i.secret_block), Err(SrpError::InvalidHex("SRP_B")));
+    assert_eq!(claim(&i.pool_id, &i.salt_hex, "-1", &i.secret_block), Err(SrpError::InvalidHex("SRP_B")));
+    // 3073 bits: does not fit in the group's width.
+    let too_long = format!("1{}", "0".repeat(768));
+    assert_eq!(claim(&i.pool_id, &i.salt_hex, &too_long, &i.secret_block), Err(SrpError::InvalidHex("SRP_B")));
+    // Leading zeros beyond 768 digits are fine: it is the integer that counts.
+    let padded = format!("0000{}", i.b_hex);
+    assert!(claim(&i.pool_id, &i.salt_hex, &padded, &i.secret_block).is_ok());
+    assert_eq!(claim(&i.pool_id, &i.salt_hex, &i.b_hex, "not base64!"), Err(SrpError::InvalidBase64));
+}
+
+#[test]
+fn refuses_a_zero_exponent() {
+    assert_eq!(SrpClient::new(&[0u8; 128]).unwrap_err(), SrpError::BadRandom);
+    let mut one = [0u8; 128];
+    one[127] = 1;
+    assert_eq!(SrpClient::new(&one).unwrap().a_hex(), "2");
+}
+
+#[test]
+fn debug_output_holds_no_secret() {
+    let (i, client) = sample();
+    let pw = Password::new(i.password.clone());
+    let t = cognito_timestamp(i.unix_seconds);
+    let (_, inter) = client
+        .debug_intermediates(&i.pool_id, &i.user_id_for_srp, &pw, &i.salt_hex, &i.b_hex, &i.secret_block, &t)
+        .unwrap();
+    let dumps = [format!("{client:?}"), format!("{pw:?}"), format!("{inter:?}"), format!("{:?}", SecretString::new("JBSWY3DPEHPK3PXP".into()))];
+    for dump in &dumps {
+        assert!(dump.contains("<redacted>"), "{dump}");
+        assert!(!dump.contains(&i.a_hex[..16]), "a leaked: {dump}");
+        assert!(!dump.contains(&i.password), "password leaked: {dump}");
+        assert!(!dump.contains(&inter.x_hex[..16]), "x leaked: {dump}");
+        assert!(!dump.contains(&inter.s_hex[..16]), "S leaked: {dump}");
+        assert!(!dump.contains(&inter.key_hex[..16]), "key leaked: {dump}");
+        assert!(!dump.contains("JBSWY3DP"), "TOTP secret leaked: {dump}");
+    }
+    assert_eq!(format!("{pw:?}"), "Password(<redacted>)");
+    // A is public and useful when debugging a sign-in.
+    assert!(dumps[0].contains(&client.a_hex()));
+}
+
+/// Native timing of the client's SRP step: `cargo test --release -p cognito-totp --test srp_vectors -- --ignored --nocapture`
+#[test]
+#[ignore = "benchmark"]
+fn bench_password_claim() {
+    let (i, _) = sample();
+    let pw = Password::new(i.password.clone());
+    let t = cognito_timestamp(i.unix_seconds);
+    let a = a_bytes(&i.a_hex);
+    // Per-call times, reported as min and median: the machine is shared, so the minimum is the honest figure.
+    let mut times: Vec<f64> = (0..30)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            let client = SrpClient::new(&a).unwrap();
+            let claim = client.password_claim(&i.pool_id, &i.user_id_for_srp, &pw, &i.salt_hex, &i.b_hex, &i.secret_block, &t);
+            std::hint::black_box(claim.unwrap());
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    println!("SrpClient::new + password_claim, 30 runs: min {:.2} ms, median {:.2} ms", times[0], times[15]);
+}
