@@ -6,70 +6,17 @@
 use cognito_totp::core::secret::{Password, SecretString};
 use cognito_totp::core::srp::{N_HEX, SrpClient, SrpError};
 use cognito_totp::core::timestamp::cognito_timestamp;
-use miniserde::{Deserialize, json};
 
-#[derive(Deserialize)]
-struct File {
-    implementation: String,
-    cases: Vec<Case>,
+#[path = "common/srp_vectors.rs"]
+mod srp_vectors;
+
+use srp_vectors::{Input, a_bytes};
+
+fn vectors() -> srp_vectors::File {
+    srp_vectors::load()
 }
 
-#[derive(Deserialize)]
-struct Case {
-    name: String,
-    input: Input,
-    output: Output,
-}
-
-#[derive(Deserialize)]
-struct Input {
-    #[serde(rename = "poolId")]
-    pool_id: String,
-    #[serde(rename = "userIdForSrp")]
-    user_id_for_srp: String,
-    password: String,
-    #[serde(rename = "aHex")]
-    a_hex: String,
-    #[serde(rename = "bHex")]
-    b_hex: String,
-    #[serde(rename = "saltHex")]
-    salt_hex: String,
-    #[serde(rename = "secretBlock")]
-    secret_block: String,
-    #[serde(rename = "unixSeconds")]
-    unix_seconds: u64,
-}
-
-#[derive(Deserialize)]
-struct Output {
-    #[serde(rename = "A")]
-    big_a: String,
-    x: String,
-    u: String,
-    #[serde(rename = "S")]
-    big_s: String,
-    key: String,
-    timestamp: String,
-    signature: String,
-    username: String,
-    #[serde(rename = "secretBlock")]
-    secret_block: String,
-}
-
-fn vectors() -> File {
-    json::from_str(include_str!("vectors/srp.json")).expect("srp.json parses")
-}
-
-fn a_bytes(hex: &str) -> [u8; 128] {
-    assert_eq!(hex.len(), 256, "a must be 128 bytes");
-    let mut out = [0u8; 128];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
-    }
-    out
-}
-
-// A large B that is a valid group element for the negative tests: the first vector's.
+// The first vector's inputs and client, for the negative tests (its B is a valid group element).
 fn sample() -> (Input, SrpClient) {
     let case = vectors().cases.into_iter().next().unwrap();
     let client = SrpClient::new(&a_bytes(&case.input.a_hex)).unwrap();
