@@ -142,31 +142,48 @@ pub fn check_a(a: &BigUint) -> Result<(), SrpError> {
     }
 }
 
+/// u = H(padHex(A) ‖ padHex(B)).
+pub fn scramble(a: &BigUint, big_b: &BigUint) -> BigUint {
+    hash_int(&[&pad(a), &pad(big_b)])
+}
+
+/// key = HKDF-SHA256(salt = padHex(u), ikm = padHex(S), info = "Caldera Derived Key"), 16 bytes.
+pub fn derive_key(u: &BigUint, s: &BigUint) -> [u8; 16] {
+    let hk = hkdf::Hkdf::<Sha256>::new(Some(&pad(u)), &pad(s));
+    let mut key = [0u8; 16];
+    // 16 bytes is far below HKDF's 255·32 limit, so expand cannot fail; the key stays zero if it did.
+    let _ = hk.expand(b"Caldera Derived Key", &mut key);
+    key
+}
+
 /// The 16-byte session key: S = (A·v^u)^b mod N, then HKDF-SHA256.
 pub fn session_key(a: &BigUint, big_b: &BigUint, b: &BigUint, v: &BigUint) -> Result<[u8; 16], SrpError> {
     check_a(a)?;
     let g = group();
-    let u = hash_int(&[&pad(a), &pad(big_b)]);
+    let u = scramble(a, big_b);
     if u.is_zero() {
         return Err(SrpError::IllegalU);
     }
     let s = ((a % &g.n) * v.modpow(&u, &g.n) % &g.n).modpow(b, &g.n);
-    let hk = hkdf::Hkdf::<Sha256>::new(Some(&pad(&u)), &pad(&s));
-    let mut key = [0u8; 16];
-    // 16 bytes is far below HKDF's 255·32 limit, so expand cannot fail.
-    hk.expand(b"Caldera Derived Key", &mut key).map_err(|_| SrpError::BadSignature)?;
-    Ok(key)
+    Ok(derive_key(&u, &s))
+}
+
+/// HMAC-SHA256(key, poolName ‖ USER_ID_FOR_SRP ‖ SECRET_BLOCK bytes ‖ TIMESTAMP).
+pub fn claim_signature(key: &[u8; 16], pool_id: &str, username: &str, secret_block: &[u8], timestamp: &str) -> [u8; 32] {
+    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key) else {
+        return [0; 32];
+    };
+    mac.update(pool_name(pool_id).as_bytes());
+    mac.update(username.as_bytes());
+    mac.update(secret_block);
+    mac.update(timestamp.as_bytes());
+    mac.finalize().into_bytes().into()
 }
 
 /// Verifies the client's signature in constant time.
 pub fn verify_claim(c: &Claim<'_>) -> Result<(), SrpError> {
     let key = session_key(c.a, c.big_b, c.b, c.v)?;
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).map_err(|_| SrpError::BadSignature)?;
-    mac.update(pool_name(c.pool_id).as_bytes());
-    mac.update(c.username.as_bytes());
-    mac.update(c.secret_block);
-    mac.update(c.timestamp.as_bytes());
-    let expected = mac.finalize().into_bytes();
+    let expected = claim_signature(&key, c.pool_id, c.username, c.secret_block, c.timestamp);
     if expected.len() == c.signature.len() && bool::from(expected.as_slice().ct_eq(c.signature)) {
         Ok(())
     } else {

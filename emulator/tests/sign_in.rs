@@ -237,3 +237,24 @@ async fn sessions_are_single_use_bound_and_expire() {
     let r = emu.respond(&p.web, "PASSWORD_VERIFIER", &session, json!({"USERNAME": "plain", "PASSWORD_CLAIM_SECRET_BLOCK": "AA==", "TIMESTAMP": "x", "PASSWORD_CLAIM_SIGNATURE": "AA=="})).await;
     assert_eq!(r.err("NotAuthorizedException"), "Invalid session for the user, session is expired.");
 }
+
+#[tokio::test]
+async fn salt_with_leading_zero_byte_is_read_as_an_integer() {
+    // 1 in 256 real salts starts with 00; client and server must both drop it before padHex.
+    let emu = emulator();
+    let p = pool("optional");
+    let salt = [0u8, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f];
+    let v = cognito_emulator::srp::verifier(&p.id, "enroll5", &password("optional", "enroll5"), &salt);
+    emu.state.with_pool_mut(&p.id, |pool| {
+        let u = pool.users.get_mut("enroll5").unwrap();
+        u.salt = salt.iter().map(|b| format!("{b:02x}")).collect();
+        u.verifier = v.to_str_radix(16);
+    });
+    let c = SrpClient::new(&p.id);
+    let r = emu
+        .call("InitiateAuth", json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": "enroll5", "SRP_A": c.a_hex()}}))
+        .await;
+    assert!(r.ok()["ChallengeParameters"]["SALT"].as_str().unwrap().starts_with("00"));
+    emu.srp(&p.web, &p.id, "enroll5", &password("optional", "enroll5")).await.ok();
+    emu.srp_with(&p.web, &p.id, "enroll5", "x", None, &Tamper::WrongPassword).await.err("NotAuthorizedException");
+}
