@@ -472,13 +472,10 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
             require_non_empty(name, "an attribute name")?;
             responses.insert(format!("userAttributes.{name}"), value.clone());
         }
+        // NEW_PASSWORD is the one place a password is sent as such: Cognito stores a new verifier
+        // from it (the SRP exchange only proves knowledge of an existing one).
         responses.insert("NEW_PASSWORD".to_owned(), new_password.as_str().to_owned());
-        let result = self.respond(challenge, responses.clone()).await;
-        // The map held the new password in the clear: wipe it before it is freed.
-        for (_, mut v) in responses {
-            zeroize::Zeroize::zeroize(&mut v);
-        }
-        result
+        self.respond(challenge, responses).await
     }
 
     /// `AssociateSoftwareToken` with the sign-in Session (`MFA_SETUP`) or an access token.

@@ -348,3 +348,55 @@ pub fn parse_error(operation: &str, response: &HttpResponse) -> Error {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_types_lose_namespace_and_suffix() {
+        assert_eq!(normalize_error_type("NotAuthorizedException"), "NotAuthorizedException");
+        assert_eq!(
+            normalize_error_type("com.amazonaws.cognito.identity.idp.model#CodeMismatchException"),
+            "CodeMismatchException"
+        );
+        assert_eq!(
+            normalize_error_type("UserNotFoundException:http://internal.amazon.com/coral/com.amazonaws.cognito/"),
+            "UserNotFoundException"
+        );
+        assert_eq!(normalize_error_type("aws#ExpiredCodeException:http://x/"), "ExpiredCodeException");
+    }
+
+    #[test]
+    fn bodies_omit_absent_members() {
+        let body = VerifySoftwareTokenRequest {
+            auth: TokenOrSession::Session("s"),
+            user_code: "123456",
+            friendly_device_name: None,
+        }
+        .to_json();
+        assert_eq!(body, r#"{"Session":"s","UserCode":"123456"}"#);
+        let body = RevokeTokenRequest { token: "t", client_id: "c", client_secret: None }.to_json();
+        assert_eq!(body, r#"{"ClientId":"c","Token":"t"}"#);
+    }
+
+    #[test]
+    fn strings_are_json_escaped() {
+        let body = Body::new().str("K", "a\"b\\c\n\u{1}ü").into_json();
+        assert_eq!(miniserde::json::from_str::<Value>(&body).map(|v| json::to_string(&v)).ok(), Some(body.clone()));
+        assert!(body.contains(r#"a\"b\\c\n"#), "{body}");
+    }
+
+    #[test]
+    fn a_5xx_error_is_retryable_and_the_header_is_a_fallback() {
+        let r = HttpResponse { status: 500, error_type_header: Some("InternalErrorException".into()), body: String::new() };
+        let e = parse_error("GetUser", &r);
+        assert_eq!((e.name(), e.retryable()), ("InternalErrorException", true));
+        let r = HttpResponse {
+            status: 400,
+            error_type_header: Some("HeaderException".into()),
+            body: r#"{"__type":"BodyException","message":"m"}"#.into(),
+        };
+        assert_eq!(parse_error("GetUser", &r).name(), "BodyException");
+    }
+}
