@@ -33,6 +33,39 @@ pub mod set_user_pool_mfa_config;
 pub mod sign_up;
 pub mod verify_software_token;
 
+/// Every operation [`lookup`] knows.
+pub const OPERATIONS: &[&str] = &[
+    "InitiateAuth",
+    "RespondToAuthChallenge",
+    "AssociateSoftwareToken",
+    "VerifySoftwareToken",
+    "SetUserMFAPreference",
+    "GetUser",
+    "GlobalSignOut",
+    "RevokeToken",
+    "SignUp",
+    "ConfirmSignUp",
+    "ChangePassword",
+    "ForgotPassword",
+    "ConfirmForgotPassword",
+    "AdminDisableUser",
+    "AdminEnableUser",
+    "CreateUserPool",
+    "DescribeUserPool",
+    "SetUserPoolMfaConfig",
+    "GetUserPoolMfaConfig",
+    "CreateUserPoolClient",
+    "DescribeUserPoolClient",
+    "AdminCreateUser",
+    "AdminSetUserPassword",
+    "AdminGetUser",
+    "AdminDeleteUser",
+    "ListUsers",
+    "AdminSetUserMFAPreference",
+    "AdminInitiateAuth",
+    "AdminRespondToAuthChallenge",
+];
+
 pub type Op = fn(&mut Ctx<'_>, &Input) -> Result<Value, ApiError>;
 
 pub fn lookup(name: &str) -> Option<Op> {
