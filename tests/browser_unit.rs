@@ -307,11 +307,18 @@ async fn sign_in_over_fetch_reaches_done_without_sending_the_password() {
     );
     let done = r#"{"AuthenticationResult":{"AccessToken":"at","IdToken":"it","RefreshToken":"rt","ExpiresIn":3600,"TokenType":"Bearer"},"ChallengeParameters":{}}"#;
     let calls = install_fetch(&[(200, &verifier, None), (200, done, None)]);
+    let storage = || {
+        let g = js_sys::global();
+        let len = |name: &str| prop(&prop(&g, name), "length").as_f64().unwrap();
+        (len("localStorage"), len("sessionStorage"), prop(&prop(&g, "document"), "cookie").as_string().unwrap())
+    };
+    let before = storage();
     let auth = client(&[("endpoint", ENDPOINT.into())]);
     let step = JsFuture::from(auth.sign_in(case.input.user_id_for_srp.clone(), case.input.password.clone()))
         .await
         .unwrap();
     restore_fetch();
+    assert_eq!(storage(), before, "the library wrote to localStorage, sessionStorage or cookies");
     assert_eq!(prop(&step, "type").as_string().as_deref(), Some("done"));
     let tokens = prop(&step, "tokens");
     assert_eq!(prop(&tokens, "accessToken").as_string().as_deref(), Some("at"));
@@ -424,4 +431,37 @@ async fn steps_are_reusable_after_a_wrong_code_and_hide_the_session() {
     // Not a step: a plain object is refused locally.
     let err = rejection(auth.confirm_totp(obj(&[("type", "totpCode".into())]).into(), "123456".into())).await;
     assert_js_error(&err, "InvalidParameterException", false);
+}
+
+#[wasm_bindgen_test]
+async fn misuse_is_refused_locally_with_invalid_parameter() {
+    let calls = install_fetch(&[]);
+    let auth = client(&[("endpoint", ENDPOINT.into())]);
+    let not_setup = obj(&[("secret", "JBSWY3DP".into())]);
+    assert_js_error(
+        &rejection(auth.verify_totp(not_setup.into(), "123456".into(), None)).await,
+        "InvalidParameterException",
+        false,
+    );
+    assert_js_error(&rejection(auth.associate_totp(JsValue::from(42))).await, "InvalidParameterException", false);
+    let bad_pref = obj(&[("totp", "always".into())]);
+    assert_js_error(
+        &rejection(auth.set_mfa_preference("token".into(), bad_pref.into())).await,
+        "InvalidParameterException",
+        false,
+    );
+    assert_js_error(
+        &rejection(auth.set_mfa_preference("token".into(), Object::new().into())).await,
+        "InvalidParameterException",
+        false,
+    );
+    let bad_attrs = obj(&[("name", JsValue::from(3))]);
+    let fake_step = obj(&[("type", "newPassword".into())]);
+    assert_js_error(
+        &rejection(auth.complete_new_password(fake_step.into(), "pw".into(), bad_attrs.into())).await,
+        "InvalidParameterException",
+        false,
+    );
+    assert_eq!(calls.length(), 0);
+    restore_fetch();
 }
