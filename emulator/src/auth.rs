@@ -148,9 +148,6 @@ pub fn resolve_user(ctx: &Ctx<'_>, pool_id: &str, typed: &str) -> Result<Option<
             if !user.enabled {
                 return Err(ApiError::not_authorized("User is disabled."));
             }
-            if user.status == UserStatus::Unconfirmed {
-                return Err(ApiError::new("UserNotConfirmedException", "User is not confirmed."));
-            }
             Ok(Some(name))
         }
         None if pool.prevent_user_existence_errors => Ok(None),
@@ -274,6 +271,10 @@ pub fn after_password(ctx: &mut Ctx<'_>, pool_id: &str, client_id: &str, usernam
     record_success(ctx, pool_id, username);
     let pool = ctx.pool(pool_id)?.clone();
     let user = pool.users.get(username).cloned().ok_or_else(ApiError::user_not_found)?;
+    // Only after the password is proven, so the answer does not tell strangers who has signed up.
+    if user.status == UserStatus::Unconfirmed {
+        return Err(ApiError::new("UserNotConfirmedException", "User is not confirmed."));
+    }
     if user.status == UserStatus::ForceChangePassword {
         let mut attrs = Map::new();
         for (k, v) in &user.attributes {

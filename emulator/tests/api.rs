@@ -362,6 +362,8 @@ async fn sign_up_and_confirm() {
     assert_eq!(r.ok()["UserConfirmed"], false);
     emu.call("SignUp", json!({"ClientId": p.web, "Username": "weak", "Password": "weak"})).await.err("InvalidPasswordException");
     emu.srp(&p.web, &p.id, "newcomer", "Newcomer-Passw0rd!").await.err("UserNotConfirmedException");
+    // A wrong password says nothing about the confirmation state.
+    emu.srp(&p.web, &p.id, "newcomer", "Wrong-Passw0rd!1").await.err("NotAuthorizedException");
     let code = emu.messages_for("newcomer").await[0]["code"].as_str().unwrap().to_owned();
     emu.call("ConfirmSignUp", json!({"ClientId": p.web, "Username": "newcomer", "ConfirmationCode": "000000x"})).await.err("CodeMismatchException");
     emu.call("ConfirmSignUp", json!({"ClientId": p.web, "Username": "newcomer", "ConfirmationCode": code})).await.ok();
