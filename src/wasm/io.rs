@@ -60,15 +60,18 @@ impl FetchTransport {
         set("cache", &JsValue::from_str("no-store"))?;
 
         // The timer aborts both the request and the reading of the body.
+        // The closure is kept until the timer is cleared: dropping it earlier would leave the
+        // timer calling freed code, and `once_into_js` would leak it when the timer never fires.
         let mut timer = None;
         let mut controller = None;
+        let mut on_timeout = None;
         if let Some(ms) = request.timeout_ms {
             let c = AbortController::new().map_err(net)?;
             set("signal", &c.signal())?;
             let abort_target = c.clone();
-            let on_timeout = Closure::once_into_js(move || abort_target.abort());
-            let callback = on_timeout.dyn_into::<Function>().map_err(net)?;
-            timer = Some(set_timeout(&callback, ms).map_err(net)?);
+            let closure = Closure::once(move || abort_target.abort());
+            timer = Some(set_timeout(closure.as_ref().unchecked_ref(), ms).map_err(net)?);
+            on_timeout = Some(closure);
             controller = Some(c);
         }
         let aborted = || controller.as_ref().is_some_and(|c| c.signal().aborted());
@@ -89,6 +92,7 @@ impl FetchTransport {
         if let Some(id) = timer {
             clear_timeout(&id);
         }
+        drop(on_timeout);
         result
     }
 }
