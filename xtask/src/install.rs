@@ -183,43 +183,46 @@ fn npm_packages() -> Result<()> {
 }
 
 fn python_venv() -> Result<()> {
-    let step = "python venv (target/venv)";
     let requirements_path = root().join("e2e/requirements.txt");
     let requirements = std::fs::read(&requirements_path)
         .map_err(|e| Error::new(format!("cannot read {}: {e}", requirements_path.display())))?;
     let hash = format!("{:x}", Sha256::digest(&requirements));
     let venv = target_dir().join("venv");
-    let stamp = venv.join(".requirements.sha256");
     let python = venv.join("bin/python");
-    if python.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == hash) {
-        progress(step, "present");
-        return Ok(());
-    }
     let by_hand = format!(
         "python3 -m venv {v} && {v}/bin/pip install -r e2e/requirements.txt",
         v = venv.display()
     );
-    if !python.exists() {
+
+    let step = "python venv (target/venv)";
+    if python.exists() {
+        progress(step, "present");
+    } else {
         install(
-            "python venv",
+            step,
             &by_hand,
             Command::new("python3").arg("-m").arg("venv").arg(&venv),
         )?;
     }
-    install(
-        step,
-        &by_hand,
-        Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--disable-pip-version-check",
-                "-q",
-                "-r",
-            ])
-            .arg(&requirements_path),
-    )?;
+
+    // The stamp holds the hash of the requirements last installed, so an edit reinstalls.
+    let step = "python packages (e2e/requirements.txt)";
+    let stamp = venv.join(".requirements.sha256");
+    if std::fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == hash) {
+        progress(step, "present");
+        return Ok(());
+    }
+    let mut pip = Command::new(&python);
+    pip.args([
+        "-m",
+        "pip",
+        "install",
+        "--disable-pip-version-check",
+        "-q",
+        "-r",
+    ])
+    .arg(&requirements_path);
+    install(step, &by_hand, &mut pip)?;
     std::fs::write(&stamp, hash)?;
     Ok(())
 }
