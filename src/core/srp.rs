@@ -11,9 +11,11 @@
 //! | key | HKDF-SHA256(salt = padHex(u), ikm = padHex(S), info = "Caldera Derived Key", 16 bytes) |
 //! | signature | base64 HMAC-SHA256(key, poolName ‖ USER_ID_FOR_SRP ‖ SECRET_BLOCK bytes ‖ TIMESTAMP) |
 //!
-//! Every exponentiation whose exponent depends on a secret (`a`, `x`, `a + u·x`) is a constant-time Montgomery
-//! ladder over fixed-size integers (crypto-bigint `ConstMontyForm`, with N's Montgomery constants computed at
-//! compile time). Only lengths leak, and those the protocol itself exposes (padHex strips leading zeros).
+//! Every exponentiation whose exponent depends on a secret (`a`, `x`, `a + u·x`) runs in Montgomery form over
+//! fixed-size integers (crypto-bigint `ConstMontyForm`, N's Montgomery constants computed at compile time) with a
+//! fixed-window method whose table lookups are constant-time and whose step count depends only on the public bit
+//! bound. The fixed-base powers g^a and g^x use precomputed g^(2^k) constants (`G_POW2`). Only lengths leak,
+//! and those the protocol itself exposes (padHex strips leading zeros).
 
 use core::fmt;
 use std::sync::OnceLock;
@@ -71,6 +73,8 @@ pub enum SrpError {
     InvalidPoolId,
     /// The caller's random `a` is zero (so A = 1 and the session key would not depend on it).
     BadRandom,
+    /// A primitive refused its input (a fixed-size HMAC key or HKDF length); cannot happen with these parameters.
+    Internal(&'static str),
 }
 
 impl fmt::Display for SrpError {
@@ -82,6 +86,7 @@ impl fmt::Display for SrpError {
             SrpError::ZeroU => f.write_str("SRP scrambling parameter u is zero"),
             SrpError::InvalidPoolId => f.write_str("malformed user pool id"),
             SrpError::BadRandom => f.write_str("random SRP exponent is unusable"),
+            SrpError::Internal(what) => write!(f, "internal SRP error: {what}"),
         }
     }
 }
@@ -242,7 +247,8 @@ impl SrpClient {
         let b_bytes = parse_hex(srp_b_hex, "SRP_B")?;
         let d = self.derive(pool_name, user_id_for_srp, password, &salt, &b_bytes)?;
 
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(d.key.as_slice()).map_err(|_| SrpError::BadRandom)?;
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(d.key.as_slice())
+            .map_err(|_| SrpError::Internal("HMAC key"))?;
         mac.update(pool_name.as_bytes());
         mac.update(user_id_for_srp.as_bytes());
         mac.update(&secret_block);
@@ -303,7 +309,7 @@ impl SrpClient {
         let ikm = Zeroizing::new(pad_hex_bytes(&s_bytes));
         let hkdf = Hkdf::<Sha256>::new(Some(&pad_hex_bytes(&u.to_be_bytes())), &ikm);
         let mut key = Zeroizing::new([0u8; 16]);
-        hkdf.expand(b"Caldera Derived Key", key.as_mut_slice()).map_err(|_| SrpError::BadRandom)?;
+        hkdf.expand(b"Caldera Derived Key", key.as_mut_slice()).map_err(|_| SrpError::Internal("HKDF length"))?;
         Ok(Derived { x, u, s, key })
     }
 }
