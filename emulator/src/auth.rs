@@ -138,9 +138,18 @@ pub fn record_success(ctx: &mut Ctx<'_>, pool_id: &str, username: &str) {
     }
 }
 
-/// Resolves what the caller typed to the real username, honouring prevent-user-existence-errors
-/// (then `Ok(None)` means "pretend").
-pub fn resolve_user(ctx: &Ctx<'_>, pool_id: &str, typed: &str) -> Result<Option<String>, ApiError> {
+/// Whether the client hides unknown users (its own PreventUserExistenceErrors, else the pool's default).
+pub fn hides_unknown_users(ctx: &Ctx<'_>, pool_id: &str, client_id: &str) -> bool {
+    let Ok(pool) = ctx.pool(pool_id) else { return false };
+    pool.client(client_id)
+        .and_then(|c| c.prevent_user_existence_errors)
+        .unwrap_or(pool.prevent_user_existence_errors)
+}
+
+/// Resolves what the caller typed to the real username, honouring the client's
+/// PreventUserExistenceErrors (then `Ok(None)` means "pretend").
+pub fn resolve_user(ctx: &Ctx<'_>, pool_id: &str, client_id: &str, typed: &str) -> Result<Option<String>, ApiError> {
+    let hide = hides_unknown_users(ctx, pool_id, client_id);
     let pool = ctx.pool(pool_id)?;
     match pool.find_user_key(typed) {
         Some(name) => {
@@ -150,7 +159,7 @@ pub fn resolve_user(ctx: &Ctx<'_>, pool_id: &str, typed: &str) -> Result<Option<
             }
             Ok(Some(name))
         }
-        None if pool.prevent_user_existence_errors => Ok(None),
+        None if hide => Ok(None),
         None => Err(ApiError::user_not_found()),
     }
 }
@@ -161,7 +170,7 @@ pub fn start_srp(ctx: &mut Ctx<'_>, pool_id: &str, client_id: &str, typed: &str,
     if srp::check_a(&a).is_err() {
         return Err(ApiError::not_authorized("Incorrect username or password."));
     }
-    let resolved = resolve_user(ctx, pool_id, typed)?;
+    let resolved = resolve_user(ctx, pool_id, client_id, typed)?;
     let (username, salt_hex, v, fake) = match &resolved {
         Some(name) => {
             let user = ctx.pool(pool_id)?.users.get(name).ok_or_else(ApiError::user_not_found)?;
@@ -357,7 +366,8 @@ pub fn create_user(
         given.to_owned()
     };
     let (salt, verifier) = password_record(ctx, pool_id, &username, password);
-    let sub = ctx.uuid();
+    // With email/phone as username, Cognito makes the username the sub.
+    let sub = if alias_pool { username.clone() } else { ctx.uuid() };
     let now = ctx.now;
     let user = User {
         username: username.clone(),

@@ -43,6 +43,10 @@ pub struct AppClient {
     pub secret: Option<String>,
     #[serde(default)]
     pub explicit_auth_flows: Vec<String>,
+    /// PreventUserExistenceErrors: `Some(true)` = ENABLED, `Some(false)` = LEGACY, `None` = the pool's
+    /// seed default.
+    #[serde(default)]
+    pub prevent_user_existence_errors: Option<bool>,
     #[serde(default)]
     pub created: i64,
 }

@@ -150,6 +150,7 @@ pub fn apply(ctx: &mut Ctx<'_>, seed: &SeedFile) -> Result<(), String> {
                 key: Some(sc.key.clone()),
                 secret: sc.secret.clone(),
                 explicit_auth_flows: sc.explicit_auth_flows.clone(),
+                prevent_user_existence_errors: None,
                 created: ctx.now,
             });
         }

@@ -350,6 +350,19 @@ async fn admin_walkthrough_like_boto3() {
     emu.call("AdminGetUser", json!({"UserPoolId": pool_id, "Username": "walker"})).await.err("UserNotFoundException");
     emu.call("GetUser", json!({"AccessToken": t["AccessToken"]})).await.err("NotAuthorizedException");
     emu.call("DescribeUserPool", json!({"UserPoolId": "us-east-1_nope"})).await.err("ResourceNotFoundException");
+
+    // Email as username: the username is a UUID equal to the sub, and the email finds the user.
+    let alias_pool = emu.call("CreateUserPool", json!({"PoolName": "alias", "UsernameAttributes": ["email"]})).await.ok()["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let created = emu.call("AdminCreateUser", json!({"UserPoolId": alias_pool, "Username": "a@example.com", "MessageAction": "SUPPRESS"})).await;
+    let user = created.ok()["User"].clone();
+    let sub = user["Attributes"].as_array().unwrap().iter().find(|a| a["Name"] == "sub").unwrap()["Value"].clone();
+    assert_eq!(user["Username"], sub);
+    assert_ne!(user["Username"], "a@example.com");
+    let got = emu.call("AdminGetUser", json!({"UserPoolId": alias_pool, "Username": "a@example.com"})).await;
+    assert_eq!(got.ok()["Username"], sub);
 }
 
 #[tokio::test]

@@ -109,6 +109,23 @@ async fn unknown_user_and_prevent_user_existence() {
     emu.state.with_pool_mut(&pid, |pool| pool.prevent_user_existence_errors = true);
     let r = emu.srp(&p.web, &p.id, "nobody", "Whatever-1!").await;
     assert_eq!(r.err("NotAuthorizedException"), "Incorrect username or password.");
+
+    // On AWS it is a client setting: a client created with ENABLED hides unknown users, LEGACY does not.
+    let emu = emulator();
+    let flows = json!(["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]);
+    let mut ids = Vec::new();
+    for setting in ["ENABLED", "LEGACY"] {
+        let c = emu
+            .call("CreateUserPoolClient", json!({"UserPoolId": p.id, "ClientName": setting, "ExplicitAuthFlows": flows, "PreventUserExistenceErrors": setting}))
+            .await;
+        assert_eq!(c.ok()["UserPoolClient"]["PreventUserExistenceErrors"], setting);
+        ids.push(c.body["UserPoolClient"]["ClientId"].as_str().unwrap().to_owned());
+    }
+    let ghost = |cid: &str| json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": cid, "AuthParameters": {"USERNAME": "ghost", "PASSWORD": "Any-Passw0rd!"}});
+    assert_eq!(emu.call("InitiateAuth", ghost(&ids[0])).await.err("NotAuthorizedException"), "Incorrect username or password.");
+    emu.call("InitiateAuth", ghost(&ids[1])).await.err("UserNotFoundException");
+    emu.srp(&ids[0], &p.id, "ghost", "Any-Passw0rd!").await.err("NotAuthorizedException");
+    emu.srp(&ids[1], &p.id, "ghost", "Any-Passw0rd!").await.err("UserNotFoundException");
 }
 
 #[tokio::test]

@@ -20,11 +20,16 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     if let Some(bad) = flows.iter().find(|f| !FLOWS.contains(&f.as_str())) {
         return Err(ApiError::invalid_parameter(format!("Invalid explicit auth flow {bad}")));
     }
+    let prevent = match input.opt_str("PreventUserExistenceErrors")? {
+        None | Some("LEGACY") => Some(false),
+        Some("ENABLED") => Some(true),
+        Some(other) => return Err(ApiError::invalid_parameter(format!("Invalid PreventUserExistenceErrors {other}"))),
+    };
     ctx.pool(pool_id)?;
     let id = seed::new_client_id(ctx);
     let secret = if input.opt_bool("GenerateSecret")?.unwrap_or(false) { Some(seed::new_client_secret(ctx)) } else { None };
-    let client = AppClient { id, name: name.to_owned(), key: None, secret, explicit_auth_flows: flows, created: ctx.now };
-    let out = client_type(pool_id, &client);
+    let client = AppClient { id, name: name.to_owned(), key: None, secret, explicit_auth_flows: flows, prevent_user_existence_errors: prevent, created: ctx.now };
+    let out = client_type(pool_id, &client, false);
     ctx.pool_mut(pool_id)?.clients.push(client);
     Ok(json!({ "UserPoolClient": out }))
 }

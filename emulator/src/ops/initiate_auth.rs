@@ -56,7 +56,7 @@ fn password_flow(ctx: &mut Ctx<'_>, pool_id: &str, client: &AppClient, p: &Input
     let real = ctx.pool(pool_id)?.find_user_key(typed);
     let candidates: Vec<&str> = [Some(typed), real.as_deref()].into_iter().flatten().collect();
     auth::check_secret_hash(client, &candidates, p.opt_str("SECRET_HASH")?)?;
-    let Some(username) = auth::resolve_user(ctx, pool_id, typed)? else {
+    let Some(username) = auth::resolve_user(ctx, pool_id, &client.id, typed)? else {
         return Err(ApiError::bad_credentials());
     };
     auth::guard_lockout(ctx, pool_id, &username)?;
