@@ -25,7 +25,7 @@
 //! Signed in, `AssociateSoftwareToken{AccessToken}` + `VerifySoftwareToken` + `SetUserMFAPreference`
 //! enroll TOTP; `disableTotp` re-runs steps 1–2 as a password check before turning TOTP off.
 //!
-//! Every call is retried at most 3 times with jittered exponential backoff, and only for
+//! Each call is tried at most 3 times, with jittered exponential backoff in between, and retried only for
 //! `TooManyRequestsException`, HTTP 5xx and network failures — never for an authentication failure.
 //! Tokens go to the caller; nothing is written to `localStorage`, `sessionStorage` or cookies.
 
