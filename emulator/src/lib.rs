@@ -149,7 +149,13 @@ async fn api(State(state): State<AppState>, req: Request) -> Response {
             dev::FaultOutcome::Delay(ms) => tokio::time::sleep(std::time::Duration::from_millis(ms)).await,
         }
     }
-    let result = run_operation(&state, &parts.headers, &target_header, &op_name, &body);
+    // SRP and RSA arithmetic, the state lock and the fsync all block: keep them off the async workers.
+    let result = {
+        let (state, headers, target, op, body) = (state.clone(), parts.headers.clone(), target_header.clone(), op_name.clone(), body.clone());
+        tokio::task::spawn_blocking(move || run_operation(&state, &headers, &target, &op, &body))
+            .await
+            .unwrap_or_else(|_| Err(ApiError::internal("The operation was interrupted.")))
+    };
     let res = match result {
         Ok(value) => {
             let mut res = (StatusCode::OK, value.to_string()).into_response();
