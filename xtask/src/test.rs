@@ -206,7 +206,10 @@ fn report(results: &[StageResult], elapsed: Duration) -> ExitCode {
         .flat_map(|r| r.not_run.iter().map(move |s| (r.name, s)))
         .collect();
     if !not_run.is_empty() {
-        println!("not run (the backend cannot do these; reported by the tests):");
+        println!(
+            "not run ({} paths this backend cannot do, as the tests report them):",
+            not_run.len()
+        );
         for (stage, line) in not_run {
             println!(
                 "  - {stage}: {}",
