@@ -350,6 +350,17 @@ async fn admin_walkthrough_like_boto3() {
     emu.call("AdminGetUser", json!({"UserPoolId": pool_id, "Username": "walker"})).await.err("UserNotFoundException");
     emu.call("GetUser", json!({"AccessToken": t["AccessToken"]})).await.err("NotAuthorizedException");
     emu.call("DescribeUserPool", json!({"UserPoolId": "us-east-1_nope"})).await.err("ResourceNotFoundException");
+    let pools = emu.call("ListUserPools", json!({"MaxResults": 60})).await;
+    assert!(pools.ok()["UserPools"].as_array().unwrap().iter().any(|p| p["Id"] == pool_id.as_str()));
+    emu.call("ListUserPools", json!({})).await.err("InvalidParameterException");
+    let clients = emu.call("ListUserPoolClients", json!({"UserPoolId": pool_id})).await;
+    assert_eq!(clients.ok()["UserPoolClients"][0]["ClientId"], cid.as_str());
+    let t2 = emu.call("AdminInitiateAuth", json!({"UserPoolId": pool_id, "ClientId": cid, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "invited", "PASSWORD": "x"}})).await;
+    t2.err("NotAuthorizedException");
+    emu.call("DeleteUserPoolClient", json!({"UserPoolId": pool_id, "ClientId": cid})).await.ok();
+    emu.call("DescribeUserPoolClient", json!({"UserPoolId": pool_id, "ClientId": cid})).await.err("ResourceNotFoundException");
+    emu.call("DeleteUserPool", json!({"UserPoolId": pool_id})).await.ok();
+    emu.call("DescribeUserPool", json!({"UserPoolId": pool_id})).await.err("ResourceNotFoundException");
 
     // Email as username: the username is a UUID equal to the sub, and the email finds the user.
     let alias_pool = emu.call("CreateUserPool", json!({"PoolName": "alias", "UsernameAttributes": ["email"]})).await.ok()["UserPool"]["Id"]

@@ -19,12 +19,14 @@ pub mod forgot_password;
 pub mod confirm_sign_up;
 pub mod create_user_pool;
 pub mod create_user_pool_client;
+pub mod delete_user_pool;
 pub mod describe_user_pool;
 pub mod describe_user_pool_client;
 pub mod get_user;
 pub mod get_user_pool_mfa_config;
 pub mod global_sign_out;
 pub mod initiate_auth;
+pub mod list_user_pools;
 pub mod list_users;
 pub mod respond_to_auth_challenge;
 pub mod revoke_token;
@@ -52,6 +54,10 @@ pub const OPERATIONS: &[&str] = &[
     "AdminEnableUser",
     "CreateUserPool",
     "DescribeUserPool",
+    "ListUserPools",
+    "DeleteUserPool",
+    "ListUserPoolClients",
+    "DeleteUserPoolClient",
     "SetUserPoolMfaConfig",
     "GetUserPoolMfaConfig",
     "CreateUserPoolClient",
@@ -87,6 +93,10 @@ pub fn lookup(name: &str) -> Option<Op> {
         "AdminEnableUser" => admin_enable_user::enable,
         "CreateUserPool" => create_user_pool::run,
         "DescribeUserPool" => describe_user_pool::run,
+        "ListUserPools" => list_user_pools::run,
+        "DeleteUserPool" => delete_user_pool::run,
+        "ListUserPoolClients" => list_user_pools::clients,
+        "DeleteUserPoolClient" => delete_user_pool::client,
         "SetUserPoolMfaConfig" => set_user_pool_mfa_config::run,
         "GetUserPoolMfaConfig" => get_user_pool_mfa_config::run,
         "CreateUserPoolClient" => create_user_pool_client::run,
