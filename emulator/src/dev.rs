@@ -117,6 +117,8 @@ fn kind_name(kind: &FaultKind) -> &'static str {
         FaultKind::Slow(_) => "slow",
         FaultKind::Throttle => "throttle",
         FaultKind::Http500 => "http500",
+        FaultKind::SrpBZero => "srpBZero",
+        FaultKind::SrpBEqualsN => "srpBEqualsN",
     }
 }
 
@@ -146,9 +148,12 @@ async fn add_fault(State(state): State<AppState>, body: Bytes) -> Response {
         Some("slow") => FaultKind::Slow(delay),
         Some("throttle") => FaultKind::Throttle,
         Some("http500") => FaultKind::Http500,
+        Some("srpBZero") => FaultKind::SrpBZero,
+        Some("srpBEqualsN") => FaultKind::SrpBEqualsN,
         _ => {
             return ApiError::invalid_parameter(
-                "kind must be html502 | empty | truncated | missingMembers | slow | throttle | http500",
+                "kind must be html502 | empty | truncated | missingMembers | slow | throttle | http500 | srpBZero \
+                 | srpBEqualsN",
             )
             .into_response();
         }
@@ -180,6 +185,15 @@ pub(crate) fn take_fault(state: &AppState, op: &str) -> Option<FaultKind> {
 pub(crate) enum FaultOutcome {
     Respond(Response),
     Delay(u64),
+    /// Run the operation, then replace `ChallengeParameters.SRP_B` of a successful answer.
+    SrpB(&'static str),
+}
+
+/// Rewrites SRP_B of a PASSWORD_VERIFIER answer; any other answer passes unchanged.
+pub(crate) fn rewrite_srp_b(value: &mut Value, b_hex: &str) {
+    if let Some(b) = value.get_mut("ChallengeParameters").and_then(|p| p.get_mut("SRP_B")) {
+        *b = Value::String(b_hex.to_owned());
+    }
 }
 
 pub(crate) fn fault_response(kind: &FaultKind) -> FaultOutcome {
@@ -202,6 +216,8 @@ pub(crate) fn fault_response(kind: &FaultKind) -> FaultOutcome {
         FaultKind::Truncated => amz_json(StatusCode::OK, "{\"ChallengeName\":\"PASSWORD_VERIFIER\",\"ChallengePara"),
         FaultKind::MissingMembers => amz_json(StatusCode::OK, "{}"),
         FaultKind::Slow(ms) => return FaultOutcome::Delay(*ms),
+        FaultKind::SrpBZero => return FaultOutcome::SrpB("0"),
+        FaultKind::SrpBEqualsN => return FaultOutcome::SrpB(crate::srp::N_HEX),
         FaultKind::Throttle => ApiError::new("TooManyRequestsException", "Rate exceeded").into_response(),
         FaultKind::Http500 => ApiError::internal("Internal server error (injected)").into_response(),
     })

@@ -140,6 +140,7 @@ async fn api(State(state): State<AppState>, req: Request) -> Response {
             return err.into_response();
         }
     };
+    let mut srp_b = None;
     if let Some(fault) = dev::take_fault(&state, &op_name) {
         match dev::fault_response(&fault) {
             dev::FaultOutcome::Respond(res) => {
@@ -147,6 +148,7 @@ async fn api(State(state): State<AppState>, req: Request) -> Response {
                 return res;
             }
             dev::FaultOutcome::Delay(ms) => tokio::time::sleep(std::time::Duration::from_millis(ms)).await,
+            dev::FaultOutcome::SrpB(hex) => srp_b = Some(hex),
         }
     }
     // SRP and RSA arithmetic, the state lock and the fsync all block: keep them off the async workers.
@@ -157,7 +159,10 @@ async fn api(State(state): State<AppState>, req: Request) -> Response {
             .unwrap_or_else(|_| Err(ApiError::internal("The operation was interrupted.")))
     };
     let res = match result {
-        Ok(value) => {
+        Ok(mut value) => {
+            if let Some(hex) = srp_b {
+                dev::rewrite_srp_b(&mut value, hex);
+            }
             let mut res = (StatusCode::OK, value.to_string()).into_response();
             res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-amz-json-1.1"));
             res

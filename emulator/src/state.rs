@@ -111,6 +111,10 @@ pub enum FaultKind {
     Slow(u64),
     Throttle,
     Http500,
+    /// The operation runs, then `SRP_B` in its PASSWORD_VERIFIER challenge is replaced: a client
+    /// must refuse B ≡ 0 (mod N) before it answers.
+    SrpBZero,
+    SrpBEqualsN,
 }
 
 #[derive(Clone, Debug)]
