@@ -7,6 +7,7 @@
 
 mod convert;
 mod io;
+mod testing;
 mod types;
 
 use std::collections::BTreeMap;

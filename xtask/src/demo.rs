@@ -42,7 +42,7 @@ fn parse(args: &[String]) -> Result<Options> {
     Ok(o)
 }
 
-/// `wasm-pack build --target web --release --out-dir www/pkg` (shared with the e2e stage).
+/// `wasm-pack build --target web --release --out-dir www/pkg` plus the wasm-opt pass (shared with the e2e stage).
 pub fn build_web_package() -> Result<()> {
     println!("$ wasm-pack build --target web --release --out-dir www/pkg");
     let status = Command::new("wasm-pack")
@@ -66,7 +66,8 @@ pub fn build_web_package() -> Result<()> {
             "wasm-pack build --target web failed ({status})"
         )));
     }
-    Ok(())
+    // The same wasm-opt pass as every shipped build, so the demo serves what `cargo xtask bench` measured.
+    crate::bench::optimize_package(&root().join("www/pkg"))
 }
 
 /// The label a person sees for a pool, from its MFA setting.

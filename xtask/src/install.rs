@@ -15,15 +15,24 @@ pub fn all() -> Result<()> {
     wasm_pack()?;
     system_packages()?;
     npm_packages()?;
+    bench_npm_packages()?;
     python_venv()?;
     Ok(())
 }
 
-/// What `cargo xtask demo` needs to build the package.
+/// What `cargo xtask bench` needs: the package tools, Chromium, and bench/'s npm packages.
+pub fn for_bench() -> Result<()> {
+    for_demo()?;
+    system_packages()?;
+    Ok(())
+}
+
+/// What `cargo xtask demo` needs to build the package (wasm-opt comes from bench/'s npm binaryen).
 pub fn for_demo() -> Result<()> {
     wasm_target()?;
     wasm_bindgen_cli()?;
     wasm_pack()?;
+    bench_npm_packages()?;
     Ok(())
 }
 
@@ -163,12 +172,20 @@ fn modified(path: &Path) -> Option<SystemTime> {
 }
 
 fn npm_packages() -> Result<()> {
-    let step = "npm packages (e2e/)";
-    let e2e = root().join("e2e");
+    npm_ci("npm packages (e2e/)", "e2e")
+}
+
+/// esbuild, the peers, playwright-core and binaryen (whose wasm-opt every package build uses).
+fn bench_npm_packages() -> Result<()> {
+    npm_ci("npm packages (bench/)", "bench")
+}
+
+fn npm_ci(step: &str, dir: &str) -> Result<()> {
+    let pkg_dir = root().join(dir);
     // npm rewrites node_modules/.package-lock.json on every install, so its age tells whether
     // the committed lock changed since.
-    let installed = modified(&e2e.join("node_modules/.package-lock.json"));
-    let lock = modified(&e2e.join("package-lock.json"));
+    let installed = modified(&pkg_dir.join("node_modules/.package-lock.json"));
+    let lock = modified(&pkg_dir.join("package-lock.json"));
     if let (Some(installed), Some(lock)) = (installed, lock)
         && installed >= lock
     {
@@ -177,8 +194,8 @@ fn npm_packages() -> Result<()> {
     }
     install(
         step,
-        "cd e2e && npm ci",
-        Command::new("npm").arg("ci").current_dir(&e2e),
+        &format!("cd {dir} && npm ci"),
+        Command::new("npm").arg("ci").current_dir(&pkg_dir),
     )
 }
 

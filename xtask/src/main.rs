@@ -4,6 +4,7 @@
 //! which lives in-process so the Content-Security-Policy and `/config.json` are exactly what the
 //! tests exercise.
 
+mod bench;
 mod counts;
 mod demo;
 mod emulator;
@@ -73,7 +74,12 @@ commands:
   test     run every stage (native, browser, ministack, e2e, thirdparty, package)
            --stage NAME|N      run only this stage (repeatable)
            --no-install        skip the install steps
-  bench    (not implemented yet)
+  bench    SRP CPU, package size, instantiate time and requests per flow, against
+           amazon-cognito-identity-js and Amplify v6 in one headless Chromium page;
+           writes target/bench/results.json and the README Figures table
+           --n N               measured runs per implementation (default 30)
+           --no-build          reuse target/bench/pkg as it is
+           --no-readme         leave README.md alone
   install  run the install steps only
 ";
 
@@ -87,10 +93,7 @@ fn main() -> ExitCode {
         "demo" => demo::run(rest),
         "test" => test::run(rest),
         "install" => install::all().map(|()| ExitCode::SUCCESS),
-        "bench" => {
-            eprintln!("cargo xtask bench: not implemented yet (a later issue adds the benchmarks)");
-            Ok(ExitCode::from(2))
-        }
+        "bench" => bench::run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

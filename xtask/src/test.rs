@@ -578,6 +578,8 @@ fn package(result: &mut StageResult) -> Result<()> {
             outcome.summary
         )));
     }
+    // The npm package gets the same wasm-opt pass as the demo and the bench.
+    crate::bench::optimize_package(&out_dir)?;
     result.counts.found = true;
     let text = std::fs::read_to_string(out_dir.join("package.json"))?;
     let pkg: Value = serde_json::from_str(&text)

@@ -1,0 +1,178 @@
+// `cargo xtask bench` runner: bundles the peers, weighs every package, then drives one headless
+// Chromium page that runs the same SRP client step in each implementation and the package's flows
+// against the emulator. Usage: node run.mjs <package dir> <site dir> <page url> <results.json>
+// The xtask serves <site dir> at <page url> (plus /config.json) before it starts this script.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const [pkgDir, siteDir, pageUrl, resultsPath] = process.argv.slice(2);
+if (!resultsPath) {
+  console.error('usage: node run.mjs <package dir> <site dir> <page url> <results.json>');
+  process.exit(2);
+}
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+const N = Number(process.env.BENCH_N ?? 30);
+const INSTANTIATE_N = 10;
+const IMPLS = ['cognito-totp', 'amazon-cognito-identity-js', 'amplify'];
+// The flags e2e/demo.test.mjs uses.
+const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
+
+async function bundle(entry, outfile) {
+  await build({
+    entryPoints: [join(here, 'src', entry)], outfile, bundle: true, minify: true, format: 'esm',
+    platform: 'browser', logLevel: 'warning',
+    // amazon-cognito-identity-js reads Node's `global`; apps shim it the same way.
+    define: { global: 'globalThis' },
+  });
+  return readFileSync(outfile);
+}
+
+async function prepareSite() {
+  mkdirSync(join(siteDir, 'peers'), { recursive: true });
+  mkdirSync(join(siteDir, 'pkg'), { recursive: true });
+  cpSync(join(here, 'page'), siteDir, { recursive: true });
+  for (const f of ['cognito_totp.js', 'cognito_totp_bg.wasm']) cpSync(join(pkgDir, f), join(siteDir, 'pkg', f));
+  await bundle('identity-srp.mjs', join(siteDir, 'peers', 'identity-srp.js'));
+  await bundle('amplify-srp.mjs', join(siteDir, 'peers', 'amplify-srp.js'));
+}
+
+/** gzip -9 of what an app downloads for the whole capability (sign-in, MFA, TOTP enrollment, QR). */
+async function sizes() {
+  const out = join(dirname(resultsPath), 'bundles');
+  mkdirSync(out, { recursive: true });
+  const wasm = readFileSync(join(pkgDir, 'cognito_totp_bg.wasm'));
+  // The glue minified as an app's bundler would, the same treatment the peers get.
+  const glue = await build({
+    entryPoints: [join(pkgDir, 'cognito_totp.js')], bundle: true, minify: true, format: 'esm', platform: 'browser',
+    write: false, logLevel: 'warning',
+  });
+  const glueBytes = glue.outputFiles[0].contents;
+  const identity = await bundle('identity-full.mjs', join(out, 'identity-full.js'));
+  const amplify = await bundle('amplify-full.mjs', join(out, 'amplify-full.js'));
+  return {
+    bundle_gzip_bytes: {
+      'cognito-totp': gzip(wasm) + gzip(glueBytes),
+      'amazon-cognito-identity-js': gzip(identity),
+      amplify: gzip(amplify),
+    },
+    bundle_raw_bytes: {
+      'cognito-totp': wasm.length + glueBytes.length,
+      'amazon-cognito-identity-js': identity.length,
+      amplify: amplify.length,
+    },
+    cognito_totp_parts_gzip_bytes: { wasm: gzip(wasm), glue: gzip(glueBytes) },
+  };
+}
+
+function quantile(values, q) {
+  const s = [...values].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+const round = (x) => Math.round(x * 100) / 100;
+const stats = (values) => ({ median: round(quantile(values, 0.5)), p90: round(quantile(values, 0.9)) });
+
+function machine(browserVersion) {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
+  const nproc = Number(execFileSync('nproc').toString().trim());
+  return { nproc, cpu: model, chromium: browserVersion };
+}
+
+async function threadTime(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const m = metrics.find((x) => x.name === 'ThreadTime');
+  if (!m) throw new Error('CDP Performance.getMetrics has no ThreadTime');
+  return m.value * 1000;
+}
+
+async function measure() {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()} for ${r.url()}`); });
+    await page.goto(pageUrl);
+    await page.waitForFunction(() => window.bench !== undefined, null, { timeout: 30000 }).catch(() => {
+      throw new Error(`the bench page did not load: ${errors.join('; ') || 'no error reported'}`);
+    });
+    await page.evaluate(() => window.bench.load());
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+
+    const config = await page.evaluate(() => fetch('./config.json').then((r) => r.json()));
+    const outputs = {};
+    for (const name of IMPLS) outputs[name] = await page.evaluate((n) => window.bench.run(n), name);
+    const expected = config.srp.expected;
+    for (const name of IMPLS) {
+      const o = outputs[name];
+      if (o.signature !== expected.signature || o.srpA !== expected.srpA) {
+        throw new Error(`${name} disagrees: signature ${o.signature} (expected ${expected.signature}), ` +
+          `SRP_A ${o.srpA.slice(0, 16)}… (expected ${expected.srpA.slice(0, 16)}…)`);
+      }
+    }
+
+    const cpu = Object.fromEntries(IMPLS.map((n) => [n, []]));
+    const wall = Object.fromEntries(IMPLS.map((n) => [n, []]));
+    for (let i = 0; i < WARMUP + N; i++) {
+      // Rotate the order each round so no implementation always runs right after the same other one.
+      const order = IMPLS.map((_, j) => IMPLS[(i + j) % IMPLS.length]);
+      for (const name of order) {
+        const before = await threadTime(cdp);
+        const r = await page.evaluate((n) => window.bench.run(n), name);
+        const after = await threadTime(cdp);
+        if (r.signature !== expected.signature) throw new Error(`${name}: signature changed between runs`);
+        if (i >= WARMUP) {
+          cpu[name].push(after - before);
+          wall[name].push(r.ms);
+        }
+      }
+    }
+    const instantiate = await page.evaluate((n) => window.bench.instantiate(n), INSTANTIATE_N);
+    const flows = await page.evaluate(() => window.bench.flows());
+    if (errors.length) throw new Error(`the page reported errors: ${errors.join('; ')}`);
+    return { cpu, wall, instantiate, flows, browserVersion: browser.version() };
+  } finally {
+    await browser.close();
+  }
+}
+
+const PROTOCOL_MINIMUM = { totp_sign_in: 3, enrollment: 3, mfa_setup_sign_in: 5 };
+
+await prepareSite();
+const size = await sizes();
+const m = await measure();
+const cpuStats = Object.fromEntries(IMPLS.map((n) => [n, stats(m.cpu[n])]));
+const wallStats = Object.fromEntries(IMPLS.map((n) => [n, stats(m.wall[n])]));
+const results = {
+  date: new Date().toISOString(),
+  machine: machine(m.browserVersion),
+  n: N,
+  warmup: WARMUP,
+  srp_cpu_ms: Object.fromEntries(IMPLS.map((n) => [n, cpuStats[n].median])),
+  srp_cpu_p90_ms: Object.fromEntries(IMPLS.map((n) => [n, cpuStats[n].p90])),
+  srp_wall_ms: Object.fromEntries(IMPLS.map((n) => [n, wallStats[n].median])),
+  srp_wall_p90_ms: Object.fromEntries(IMPLS.map((n) => [n, wallStats[n].p90])),
+  ratio_vs_identity_js: Object.fromEntries(IMPLS.map((n) => [n,
+    round(cpuStats['amazon-cognito-identity-js'].median / cpuStats[n].median)])),
+  ...size,
+  instantiate_ms: { median: stats(m.instantiate).median, p90: stats(m.instantiate).p90, n: m.instantiate.length },
+  requests: Object.fromEntries(Object.entries(m.flows).map(([flow, targets]) => [flow,
+    { count: targets.length, minimum: PROTOCOL_MINIMUM[flow], targets }])),
+};
+writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`wrote ${resultsPath}`);
