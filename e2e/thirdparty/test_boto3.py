@@ -309,11 +309,6 @@ def test_unknown_pool_and_client(idp):
     assert error_code(excinfo) == "ResourceNotFoundException"
 
 
-@pytest.mark.xfail(
-    reason="emulator: PreventUserExistenceErrors is pool-wide and seed-only; "
-    "CreateUserPoolClient ignores it (reported to the emulator engineer)",
-    strict=False,
-)
 def test_prevent_user_existence_errors_per_client(idp):
     """On AWS this is a client setting: ENABLED hides unknown users behind the wrong-password error."""
     pool_id, _ = new_pool(idp)
@@ -356,10 +351,6 @@ def test_email_as_username(idp):
     assert idp.get_user(AccessToken=tokens["AccessToken"])["Username"] == username
 
 
-@pytest.mark.xfail(
-    reason="emulator: in an email-as-username pool the generated username differs from sub (AWS: equal)",
-    strict=False,
-)
 def test_email_as_username_username_is_sub(idp):
     pool_id = idp.create_user_pool(PoolName=f"alias-{uuid.uuid4().hex[:8]}", UsernameAttributes=["email"])[
         "UserPool"
