@@ -227,15 +227,19 @@ impl Api {
         CognitoTotp::new(config).map(|c| Api(c.into())).inspect_err(assert_no_trap)
     }
 
-    /// `api[method](...args)`, awaited; a synchronous throw counts as a rejection.
-    async fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    /// `api[method](...args)` as a Promise; a synchronous throw becomes a rejection.
+    fn start(&self, method: &str, args: &[JsValue]) -> Promise {
         let f = prop(&self.0, method).dyn_into::<Function>().unwrap_or_else(|_| panic!("no method {method}"));
         let args: Array = args.iter().collect();
-        let result = match Reflect::apply(&f, &self.0, &args) {
-            Ok(p) => JsFuture::from(p.dyn_into::<Promise>().expect("a Promise")).await,
-            Err(e) => Err(e),
-        };
-        result.inspect_err(assert_no_trap)
+        match Reflect::apply(&f, &self.0, &args) {
+            Ok(p) => p.dyn_into::<Promise>().expect("a Promise"),
+            Err(e) => Promise::reject(&e),
+        }
+    }
+
+    /// `api[method](...args)`, awaited.
+    async fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+        JsFuture::from(self.start(method, args)).await.inspect_err(assert_no_trap)
     }
 
     async fn sign_in(&self, username: &str, password: &str) -> Result<JsValue, JsValue> {
@@ -390,6 +394,12 @@ async fn slow_answers_time_out_as_network_errors() {
     }
     // Abandoned answers still finishing on the server must not land in the next test's log.
     sleep(2100).await;
+
+    // A timeout beyond setTimeout's range (2^31 - 1 ms) must not wrap round to "at once".
+    for huge in [2_147_483_648.0, 4_294_967_295.0] {
+        let api = emu.api_with("optional", "timeoutMs", huge.into());
+        works(&emu, &api, &format!("timeoutMs = {huge}")).await;
+    }
 }
 
 async fn faults_left(emu: &Emu) -> f64 {
@@ -435,6 +445,20 @@ async fn throttling_is_retried_with_bounded_backoff_then_given_up() {
         assert!(took < 1000.0, "{times} throttles: {took} ms");
         assert_eq!(count(&emu.ops().await, "GetUser"), times as usize + 1);
     }
+    // Concurrent sign-ins on one object, throttled along the way, each finish on their own.
+    emu.reset().await;
+    emu.fault("InitiateAuth", "throttle", 2, 0).await;
+    emu.fault("RespondToAuthChallenge", "throttle", 2, 0).await;
+    let users = [("plain", "done"), ("totp", "totpCode"), ("jörg", "done"), ("sms", "smsCode")];
+    let started: Array = users
+        .iter()
+        .map(|(u, _)| api.start("signIn", &[(*u).into(), password("optional", u).into()]))
+        .collect();
+    let steps = JsFuture::from(Promise::all(&started)).await.unwrap_or_else(|e| panic!("concurrent: {}", describe(&e)));
+    let kinds: Vec<String> = Array::from(&steps).iter().map(|s| step_type(&s)).collect();
+    assert_eq!(kinds, users.map(|(_, k)| k), "concurrent sign-ins");
+    assert_eq!(faults_left(&emu).await, 0.0);
+
     for target in ["InitiateAuth", "RespondToAuthChallenge"] {
         emu.reset().await;
         emu.fault(target, "throttle", 1, 0).await;
@@ -715,6 +739,7 @@ async fn a_full_enrollment_leaks_nothing_and_stores_nothing() {
     let before = page_storage();
 
     let tap = ConsoleTap::install();
+    console_log!("tap-canary");
     let mut errors = Vec::new();
     let mut secrets = Vec::new();
     let run = async {
@@ -763,6 +788,7 @@ async fn a_full_enrollment_leaks_nothing_and_stores_nothing() {
     };
     run.await;
     let console = tap.restore();
+    assert!(console.iter().any(|l| l.contains("tap-canary")), "the console tap recorded nothing: {console:?}");
 
     assert_eq!(page_storage(), before, "the library wrote to localStorage, sessionStorage or cookies");
     let remove = prop(&local, "removeItem").dyn_into::<Function>().unwrap();

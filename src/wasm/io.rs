@@ -26,9 +26,13 @@ fn describe(e: &JsValue) -> String {
     }
 }
 
+/// The longest delay `setTimeout` honours: browsers store it as a signed 32-bit integer and fire
+/// at once when it overflows, which would turn a generous `timeoutMs` into an instant timeout.
+const MAX_TIMER_MS: u32 = i32::MAX as u32;
+
 /// `setTimeout(f, ms)`, returning the timer id for `clearTimeout`.
 fn set_timeout(callback: &Function, ms: u32) -> Result<JsValue, JsValue> {
-    global_function("setTimeout")?.call2(&js_sys::global(), callback, &JsValue::from(ms))
+    global_function("setTimeout")?.call2(&js_sys::global(), callback, &JsValue::from(ms.min(MAX_TIMER_MS)))
 }
 
 fn clear_timeout(id: &JsValue) {
