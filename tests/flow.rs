@@ -852,3 +852,31 @@ fn secrets_stay_out_of_debug_output() {
     let req = &s.replay.requests()[1];
     assert!(!format!("{req:?}").contains("session-verifier"));
 }
+
+#[test]
+fn setups_configs_responses_and_errors_stay_redacted() {
+    let s = replaying(vec![ok(r#"{"SecretCode":"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"}"#)]);
+    let setup = run(s.client.associate_totp(AssociateWith::AccessToken("eyJ.access.sig"))).unwrap();
+    let shown = format!("{setup:?}");
+    assert!(!shown.contains("GEZDGNBV") && !shown.contains("eyJ"), "{shown}");
+
+    let mut c = config("us-east-1_A", None);
+    c.client_secret = Some(SecretString::new(SECRET.to_owned()));
+    assert!(!format!("{c:?}").contains(SECRET), "{c:?}");
+
+    let response = HttpResponse { status: 200, error_type_header: None, body: fixture("tokens") };
+    assert!(!format!("{response:?}").contains("eyJ"), "{response:?}");
+
+    // Failures on the way (bad B, a malformed answer) name the problem, never the password.
+    let (mut bad, _) = vector("plain-ascii");
+    bad.b_hex = "0".to_owned();
+    let s = signing_in(vec![]);
+    *s.replay.0.borrow_mut() = Log { replies: vec![password_verifier(&bad, "alice")].into(), ..Log::default() };
+    let e = sign_in(&s).unwrap_err();
+    let t = signing_in(vec![ok(r#"{"ChallengeName":"#)]);
+    let f = sign_in(&t).unwrap_err();
+    for e in [e, f] {
+        let shown = format!("{e:?} {e}");
+        assert!(!shown.contains(&s.input.password), "{shown}");
+    }
+}
