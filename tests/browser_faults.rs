@@ -459,10 +459,16 @@ async fn throttling_is_retried_with_bounded_backoff_then_given_up() {
     assert_eq!(kinds, users.map(|(_, k)| k), "concurrent sign-ins");
     assert_eq!(faults_left(&emu).await, 0.0);
 
+    let started = js_sys::Date::now();
+    ok(api.sign_in("plain", &pw).await, "unthrottled sign-in");
+    let unthrottled = js_sys::Date::now() - started;
     for target in ["InitiateAuth", "RespondToAuthChallenge"] {
         emu.reset().await;
         emu.fault(target, "throttle", 1, 0).await;
+        let started = js_sys::Date::now();
         assert_eq!(step_type(&ok(api.sign_in("plain", &pw).await, "throttled once")), "done");
+        let extra = js_sys::Date::now() - started - unthrottled;
+        assert!(extra < 1000.0, "throttled {target} once: {extra} ms more than a plain sign-in");
 
         emu.reset().await;
         emu.fault(target, "throttle", 10, 0).await;
