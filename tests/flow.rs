@@ -880,3 +880,59 @@ fn setups_configs_responses_and_errors_stay_redacted() {
         assert!(!shown.contains(&s.input.password), "{shown}");
     }
 }
+
+// ---- prepare(): A computed ahead ------------------------------------------------------------------
+
+/// Hands out the queued 128-byte `a` values in order (jitter draws get 0xff), so a test can tell which
+/// draw a sign-in used.
+struct QueuedRandom(RefCell<VecDeque<[u8; 128]>>);
+impl Random for QueuedRandom {
+    fn fill(&self, dest: &mut [u8]) {
+        if dest.len() == 128 {
+            dest.copy_from_slice(&self.0.borrow_mut().pop_front().expect("more `a` draws than queued"));
+        } else {
+            dest.fill(0xff);
+        }
+    }
+}
+
+fn sent_srp_a(replay: &Replay, request: usize) -> String {
+    text(&replay.bodies()[request], &["AuthParameters", "SRP_A"]).to_owned()
+}
+
+#[test]
+fn a_prepared_key_serves_the_next_sign_in_only() {
+    let (input, output) = vector("plain-ascii");
+    let other = a_bytes(&vector("non-ascii").0.a_hex);
+    let unused = a_bytes(&vector("leap-day").0.a_hex);
+    // Draw order: prepare() → `unused`, prepare() again → the vector's a, second sign-in → `other`.
+    let random = QueuedRandom(RefCell::new(VecDeque::from([unused, a_bytes(&input.a_hex), other])));
+    let replay = Replay::new(vec![
+        password_verifier(&input, "alice"),
+        ok(&fixture("tokens")),
+        password_verifier(&input, "alice"),
+        ok(&fixture("tokens")),
+    ]);
+    let config = Config {
+        user_pool_id: input.pool_id.clone(),
+        client_id: CLIENT_ID.to_owned(),
+        endpoint: Some("http://127.0.0.1:9229/".to_owned()),
+        client_secret: None,
+        timeout_ms: None,
+    };
+    let client = Client::new(config, replay.clone(), FixedClock(input.unix_seconds), random).unwrap();
+    client.prepare().unwrap();
+    // A second prepare() replaces the unused key rather than queueing it.
+    client.prepare().unwrap();
+    let password = Password::new(input.password.clone());
+
+    run(client.sign_in("alice", &password)).unwrap();
+    assert_eq!(sent_srp_a(&replay, 0), output.a, "the sign-in used the prepared key");
+    assert_eq!(text(&replay.bodies()[1], &["ChallengeResponses", "PASSWORD_CLAIM_SIGNATURE"]), output.signature);
+
+    run(client.sign_in("alice", &password)).unwrap();
+    let second = sent_srp_a(&replay, 2);
+    assert_ne!(second, output.a, "a prepared key must never serve two sign-ins");
+    assert_eq!(second, vector("non-ascii").1.a, "the second sign-in drew a fresh a");
+    assert_eq!(replay.left(), 0);
+}

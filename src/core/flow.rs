@@ -4,6 +4,7 @@
 //! a [`Step`]; a step that needs an answer carries a [`Challenge`] whose Session and username stay
 //! private (redacted `Debug`, zeroized Session), so the app can show the step but not leak it.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
@@ -372,6 +373,9 @@ pub struct Client<T, C, R> {
     transport: T,
     clock: C,
     random: R,
+    /// An ephemeral SRP key (secret `a`, public A = g^a) computed ahead by [`Client::prepare`]; the next
+    /// sign-in takes it out, so a key is used by at most one sign-in.
+    prepared: RefCell<Option<SrpClient>>,
 }
 
 impl<T, C, R> core::fmt::Debug for Client<T, C, R> {
@@ -412,7 +416,24 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
             transport,
             clock,
             random,
+            prepared: RefCell::new(None),
         })
+    }
+
+    /// Draws a fresh SRP secret `a` and computes A = g^a now (about a quarter of a sign-in's SRP
+    /// work), so the next [`Client::sign_in`] only pays for the rest. Call it when a sign-in form
+    /// appears. A key is used once: the next sign-in takes it, and calling this again replaces (and
+    /// wipes) an unused one.
+    pub fn prepare(&self) -> Result<(), Error> {
+        let srp = self.fresh_srp()?;
+        *self.prepared.borrow_mut() = Some(srp);
+        Ok(())
+    }
+
+    fn fresh_srp(&self) -> Result<SrpClient, Error> {
+        let mut a = Zeroizing::new([0u8; 128]);
+        self.random.fill(a.as_mut_slice());
+        SrpClient::new(&a).map_err(srp_error)
     }
 
     pub fn endpoint(&self) -> &str {
@@ -657,9 +678,12 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
     async fn password_verifier(&self, username: &str, password: &Password) -> Result<(AuthResponse, String), Error> {
         require_non_empty(username, "username")?;
         require_non_empty(password.as_str(), "password")?;
-        let mut a = Zeroizing::new([0u8; 128]);
-        self.random.fill(a.as_mut_slice());
-        let srp = SrpClient::new(&a).map_err(srp_error)?;
+        // Taken, not borrowed: a prepared `a` must never serve a second sign-in.
+        let prepared = self.prepared.borrow_mut().take();
+        let srp = match prepared {
+            Some(srp) => srp,
+            None => self.fresh_srp()?,
+        };
 
         let mut params = BTreeMap::new();
         params.insert("USERNAME".to_owned(), username.to_owned());

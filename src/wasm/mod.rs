@@ -83,6 +83,13 @@ impl CognitoTotp {
         self.client.endpoint().to_owned()
     }
 
+    /// Computes the next sign-in's SRP key pair now (fresh random `a`, A = g^a), so `signIn` only
+    /// pays for the password proof. Call it when the sign-in form appears; the key serves one
+    /// sign-in only, and calling again replaces an unused one.
+    pub fn prepare(&self) -> Result<(), JsValue> {
+        self.client.prepare().map_err(|e| js_error(&e))
+    }
+
     /// USER_SRP_AUTH. The password never leaves wasm; only the SRP proof is sent.
     #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<Step>")]
     pub fn sign_in(&self, username: String, password: String) -> Promise {

@@ -30,12 +30,45 @@ pub fn srp_password_claim(
     run(&params).map_err(|e| js_error(&e))
 }
 
+/// An SRP key pair computed ahead from a given `a`, as `CognitoTotp.prepare()` does with a random one:
+/// lets a benchmark time the part of a sign-in that remains after `prepare()`. Consumed by its one claim.
+#[wasm_bindgen]
+pub struct SrpPrepared {
+    client: SrpClient,
+}
+
+#[wasm_bindgen]
+impl SrpPrepared {
+    /// A = g^a for the given `aHex` (for tests and benchmarks only, like `srpPasswordClaim`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(js_name = aHex)] a_hex: &str) -> Result<SrpPrepared, JsValue> {
+        prepared(a_hex).map(|client| SrpPrepared { client }).map_err(|e| js_error(&e))
+    }
+
+    /// `srpPasswordClaim` without the A step; `aHex` in `params` is ignored.
+    #[wasm_bindgen(js_name = passwordClaim, unchecked_return_type = "{ srpA: string; signature: string }")]
+    pub fn password_claim(
+        self,
+        #[wasm_bindgen(unchecked_param_type = "SrpClaimParams")] params: JsValue,
+    ) -> Result<Object, JsValue> {
+        claim(&self.client, &params).map_err(|e| js_error(&e))
+    }
+}
+
+fn prepared(a_hex: &str) -> Result<SrpClient, Error> {
+    let a = a_bytes(a_hex)?;
+    SrpClient::new(&a).map_err(|e| Error::InvalidParameter(e.to_string()))
+}
+
 fn run(params: &JsValue) -> Result<Object, Error> {
+    let a_hex = get_string(params, "aHex")?.ok_or_else(|| Error::InvalidParameter("aHex is required".to_owned()))?;
+    claim(&prepared(&a_hex)?, params)
+}
+
+fn claim(client: &SrpClient, params: &JsValue) -> Result<Object, Error> {
     let field = |key: &str| -> Result<String, Error> {
         get_string(params, key)?.ok_or_else(|| Error::InvalidParameter(format!("{key} is required")))
     };
-    let a = a_bytes(&field("aHex")?)?;
-    let client = SrpClient::new(&a).map_err(|e| Error::InvalidParameter(e.to_string()))?;
     let password = Password::new(field("password")?);
     let claim = client
         .password_claim(
