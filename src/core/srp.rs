@@ -12,9 +12,10 @@
 //! | signature | base64 HMAC-SHA256(key, poolName ‖ USER_ID_FOR_SRP ‖ SECRET_BLOCK bytes ‖ TIMESTAMP) |
 //!
 //! Every exponentiation whose exponent depends on a secret (`a`, `x`, `a + u·x`) runs in Montgomery form over
-//! fixed-size integers (crypto-bigint `ConstMontyForm`, N's Montgomery constants computed at compile time) with a
-//! fixed-window method whose table lookups are constant-time and whose step count depends only on the public bit
-//! bound. The fixed-base powers g^a and g^x use precomputed g^(2^k) constants (`G_POW2`). Only lengths leak,
+//! fixed-size integers with a fixed-window method whose table lookups are constant-time and whose step count
+//! depends only on the public bit bound. The fixed-base powers g^a and g^x use crypto-bigint `ConstMontyForm`
+//! with precomputed g^(2^k) constants (`G_POW2`); S, most of the work, uses [`mont`] (28-bit limbs, product
+//! scanning, a dedicated squaring), which is faster in wasm. Only lengths leak,
 //! and those the protocol itself exposes (padHex strips leading zeros).
 
 use core::fmt;
@@ -303,7 +304,7 @@ impl SrpClient {
         let base = Zeroizing::new(b_fe.sub(&multiplier().mul(&g_x)));
         let ux: Zeroizing<U512> = Zeroizing::new(u.concatenating_mul(&*x));
         let exponent: Zeroizing<U2048> = Zeroizing::new(self.a.resize::<{ U2048::LIMBS }>().wrapping_add(&ux.resize()));
-        let s = Zeroizing::new(base.pow_bounded_exp(&*exponent, EXPONENT_BITS).retrieve());
+        let s = Zeroizing::new(pow_secret(&base, &exponent));
 
         let s_bytes = Zeroizing::new(s.to_be_bytes());
         let ikm = Zeroizing::new(pad_hex_bytes(&s_bytes));
@@ -312,6 +313,30 @@ impl SrpClient {
         hkdf.expand(b"Caldera Derived Key", key.as_mut_slice()).map_err(|_| SrpError::Internal("HKDF length"))?;
         Ok(Derived { x, u, s, key })
     }
+}
+
+/// base^e mod N for the secret exponent a + u·x (at most `EXPONENT_BITS` bits) with [`mont`]; the result as a
+/// plain integer.
+fn pow_secret(base: &Fe, e: &U2048) -> U3072 {
+    let mut base_plain = Zeroizing::new(base.retrieve());
+    let mut e_bytes = Zeroizing::new(e.to_le_bytes());
+    let mut e_words = Zeroizing::new([0u32; U2048::BITS as usize / 32]);
+    for (word, chunk) in e_words.iter_mut().zip(e_bytes.chunks_exact(4)) {
+        *word = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+    }
+    e_bytes.zeroize();
+    let s = mont::pow(mont_modulus(), &base_plain, &*e_words, EXPONENT_BITS);
+    base_plain.zeroize();
+    s
+}
+
+/// N for [`mont`], with R² mod N (R = 2^3080) computed once from public values.
+fn mont_modulus() -> &'static mont::Modulus {
+    static M: OnceLock<mont::Modulus> = OnceLock::new();
+    M.get_or_init(|| {
+        let r2 = generator().pow_bounded_exp(&U64::from_u64(2 * 3080), 64).retrieve();
+        mont::Modulus::new(&Fe::MODULUS.get(), &r2)
+    })
 }
 
 fn generator() -> Fe {
@@ -500,6 +525,235 @@ fn min_hex(big_endian: &[u8]) -> String {
     if trimmed.is_empty() { "0".to_owned() } else { trimmed.to_owned() }
 }
 
+/// Montgomery arithmetic for the one exponentiation with a secret, variable base: S = base^(a + u·x).
+///
+/// Why not crypto-bigint's: in wasm its 32-bit-limb multiplication spends most of each limb product on carry
+/// handling. Here limbs are 28 bits in u32 words and products are summed column by column (product scanning,
+/// with the Montgomery reduction interleaved: Koç's FIPS), so a product is one multiply and one 64-bit add —
+/// up to 256 products of < 2^56 fit in a u64 before a carry must move, and a column never has more than 221.
+/// R = 2^3080 > 4N, so operands and results stay in [0, 2N) without a per-operation final subtraction
+/// (Walter); one constant-time subtraction at the end. Every loop bound and memory access depends only on
+/// public sizes; the table is read whole and selected with masks.
+// The column formulas index two arrays at j and i − j; iterator forms would hide that symmetry.
+#[allow(clippy::needless_range_loop)]
+mod mont {
+    use crypto_bigint::U3072;
+    use zeroize::Zeroize;
+
+    const BITS: u32 = 28;
+    const MASK: u64 = (1 << BITS) - 1;
+    /// 110 × 28 = 3080 bits ≥ 3072.
+    pub const L: usize = 110;
+    pub type Limbs = [u32; L];
+
+    /// −N⁻¹ mod 2^28, by Newton's iteration (each step doubles the correct low bits).
+    fn neg_inv(n0: u32) -> u32 {
+        let mut inv: u32 = 1;
+        for _ in 0..5 {
+            inv = inv.wrapping_mul(2u32.wrapping_sub(n0.wrapping_mul(inv)));
+        }
+        inv.wrapping_neg() & (MASK as u32)
+    }
+
+    fn to_limbs(x: &U3072) -> Limbs {
+        let mut bytes = x.to_le_bytes();
+        let mut out = [0u32; L];
+        for (k, limb) in out.iter_mut().enumerate() {
+            let bit = k * BITS as usize;
+            let mut v: u64 = 0;
+            // Five bytes from the limb's first byte cover its 28 bits at any bit offset.
+            for b in 0..5 {
+                v |= u64::from(bytes.get(bit / 8 + b).copied().unwrap_or(0)) << (8 * b);
+            }
+            *limb = ((v >> (bit % 8)) & MASK) as u32;
+        }
+        bytes.zeroize();
+        out
+    }
+
+    fn from_limbs(x: &Limbs) -> U3072 {
+        let mut bytes = [0u8; 3080 / 8];
+        let mut acc: u64 = 0;
+        let mut have = 0;
+        let mut at = 0;
+        for limb in x {
+            acc |= u64::from(*limb) << have;
+            have += BITS;
+            while have >= 8 {
+                bytes[at] = acc as u8;
+                at += 1;
+                acc >>= 8;
+                have -= 8;
+            }
+        }
+        // Values here are < N < 2^3072, so the top byte is zero.
+        let out = U3072::from_le_slice(&bytes[..384]);
+        bytes.zeroize();
+        out
+    }
+
+    pub struct Modulus {
+        n: Limbs,
+        n_inv: u64,
+        /// R² mod N, to enter the Montgomery domain.
+        r2: Limbs,
+    }
+
+    impl Modulus {
+        /// `r2` = 2^(2·3080) mod N (public; computed by the caller).
+        pub fn new(n: &U3072, r2: &U3072) -> Modulus {
+            let n = to_limbs(n);
+            Modulus { n, n_inv: u64::from(neg_inv(n[0])), r2: to_limbs(r2) }
+        }
+
+        /// a·b·R⁻¹ mod N, in [0, 2N) for a, b in [0, 2N).
+        pub fn mul(&self, a: &Limbs, b: &Limbs) -> Limbs {
+            let mut m = [0u32; L];
+            let mut out = [0u32; L];
+            let mut t: u64 = 0;
+            for i in 0..L {
+                for j in 0..i {
+                    t += u64::from(a[j]) * u64::from(b[i - j]) + u64::from(m[j]) * u64::from(self.n[i - j]);
+                }
+                t += u64::from(a[i]) * u64::from(b[0]);
+                let mi = (t.wrapping_mul(self.n_inv)) & MASK;
+                m[i] = mi as u32;
+                t += mi * u64::from(self.n[0]);
+                t >>= BITS;
+            }
+            for i in L..2 * L {
+                for j in i - L + 1..L {
+                    t += u64::from(a[j]) * u64::from(b[i - j]) + u64::from(m[j]) * u64::from(self.n[i - j]);
+                }
+                out[i - L] = (t & MASK) as u32;
+                t >>= BITS;
+            }
+            m.zeroize();
+            out
+        }
+
+        /// a²·R⁻¹ mod N: each cross product once, doubled.
+        pub fn square(&self, a: &Limbs) -> Limbs {
+            let mut m = [0u32; L];
+            let mut out = [0u32; L];
+            let mut t: u64 = 0;
+            for i in 0..L {
+                let mut cross: u64 = 0;
+                for j in 0..i.div_ceil(2) {
+                    cross += u64::from(a[j]) * u64::from(a[i - j]);
+                }
+                let mut red: u64 = 0;
+                for j in 0..i {
+                    red += u64::from(m[j]) * u64::from(self.n[i - j]);
+                }
+                let diag = if i % 2 == 0 { u64::from(a[i / 2]) * u64::from(a[i / 2]) } else { 0 };
+                t += 2 * cross + diag + red;
+                let mi = (t.wrapping_mul(self.n_inv)) & MASK;
+                m[i] = mi as u32;
+                t += mi * u64::from(self.n[0]);
+                t >>= BITS;
+            }
+            for i in L..2 * L {
+                let lo = i - L + 1;
+                let mut cross: u64 = 0;
+                for j in lo..i.div_ceil(2) {
+                    cross += u64::from(a[j]) * u64::from(a[i - j]);
+                }
+                let mut red: u64 = 0;
+                for j in lo..L {
+                    red += u64::from(m[j]) * u64::from(self.n[i - j]);
+                }
+                let diag = if i % 2 == 0 && i / 2 < L { u64::from(a[i / 2]) * u64::from(a[i / 2]) } else { 0 };
+                t += 2 * cross + diag + red;
+                out[i - L] = (t & MASK) as u32;
+                t >>= BITS;
+            }
+            m.zeroize();
+            out
+        }
+
+        pub fn to_montgomery(&self, x: &U3072) -> Limbs {
+            let mut plain = to_limbs(x);
+            let out = self.mul(&plain, &self.r2);
+            plain.zeroize();
+            out
+        }
+
+        /// Leaves the Montgomery domain and reduces fully into [0, N).
+        pub fn retrieve(&self, x: &Limbs) -> U3072 {
+            let mut one = [0u32; L];
+            one[0] = 1;
+            let mut y = self.mul(x, &one);
+            // y ≤ N here; subtract N once, without a branch, when y ≥ N.
+            let mut diff = [0u32; L];
+            let mut borrow: u32 = 0;
+            for i in 0..L {
+                let d = y[i].wrapping_sub(self.n[i]).wrapping_sub(borrow);
+                borrow = d >> 31;
+                diff[i] = d & (MASK as u32);
+            }
+            let keep = borrow.wrapping_sub(1);
+            for i in 0..L {
+                y[i] = (diff[i] & keep) | (y[i] & !keep);
+            }
+            diff.zeroize();
+            let out = from_limbs(&y);
+            y.zeroize();
+            out
+        }
+    }
+
+    /// Fixed-window exponent width: 2^5 table entries, read in full at every window.
+    const WINDOW: u32 = 5;
+
+    /// base^e mod N (plain integers) for a secret exponent given as little-endian 32-bit words, over `bits`
+    /// (public) bits: always `bits` squarings and one table multiplication per window.
+    pub fn pow(m: &Modulus, base: &U3072, e: &[u32], bits: u32) -> U3072 {
+        let size = 1usize << WINDOW;
+        let mut one_plain = U3072::ONE;
+        let one = m.to_montgomery(&one_plain);
+        one_plain.zeroize();
+        let mut table = vec![one; size];
+        table[1] = m.to_montgomery(base);
+        for i in 2..size {
+            table[i] = m.mul(&table[i - 1], &table[1]);
+        }
+        let windows = bits.div_ceil(WINDOW);
+        let mut acc = one;
+        let mut entry = [0u32; L];
+        for w in (0..windows).rev() {
+            for _ in 0..WINDOW {
+                acc = m.square(&acc);
+            }
+            let idx = window_bits(e, w * WINDOW);
+            for (i, candidate) in table.iter().enumerate() {
+                // All ones when i == idx, else 0, without a comparison branch.
+                let mask = ((u64::from((i as u32) ^ idx).wrapping_sub(1)) >> 32) as u32;
+                for k in 0..L {
+                    entry[k] = (candidate[k] & mask) | (entry[k] & !mask);
+                }
+            }
+            acc = m.mul(&acc, &entry);
+        }
+        for t in table.iter_mut() {
+            t.zeroize();
+        }
+        entry.zeroize();
+        let out = m.retrieve(&acc);
+        acc.zeroize();
+        out
+    }
+
+    /// WINDOW bits of `e` starting at bit `at` (public position; bits past the end read as 0).
+    fn window_bits(e: &[u32], at: u32) -> u32 {
+        let word = (at / 32) as usize;
+        let shift = at % 32;
+        let lo = e.get(word).copied().unwrap_or(0) >> shift;
+        let hi = if shift == 0 { 0 } else { e.get(word + 1).copied().unwrap_or(0) << (32 - shift) };
+        (lo | hi) & ((1 << WINDOW) - 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -550,6 +804,31 @@ mod tests {
     fn fixed_base_table_is_g_to_powers_of_two() {
         for (entry, k) in G_POW2.iter().zip([64u32, 128, 192, 256, 512, 768]) {
             assert_eq!(*entry, generator().square_repeat_vartime(k), "g^(2^{k})");
+        }
+    }
+
+    #[test]
+    fn product_scanning_exponentiation_equals_crypto_bigint() {
+        let top = U2048::MAX.shr_vartime(U2048::BITS - EXPONENT_BITS);
+        let mut seed = U3072::from_u64(0x0123_4567_89ab_cdef);
+        for round in 0u64..6 {
+            seed = seed.wrapping_mul(&U3072::from_u64(0x9e37_79b9_7f4a_7c15)).wrapping_add(&U3072::from_u64(round));
+            // Edge bases too: 1 and N − 1 (the largest), then pseudo-random ones; edge exponents 1 and all ones.
+            let base = match round {
+                0 => Fe::ONE,
+                1 => Fe::ONE.neg(),
+                _ => Fe::new(&seed),
+            };
+            let e = match round {
+                2 => top,
+                3 => U2048::ONE,
+                _ => seed.resize::<{ U2048::LIMBS }>().bitand(&top),
+            };
+            assert_eq!(pow_secret(&base, &e), base.pow_bounded_exp(&e, EXPONENT_BITS).retrieve(), "round {round}");
+            let m = mont_modulus();
+            let x = m.to_montgomery(&base.retrieve());
+            assert_eq!(m.square(&x), m.mul(&x, &x), "round {round}");
+            assert_eq!(m.retrieve(&m.square(&x)), base.square().retrieve(), "round {round}");
         }
     }
 
