@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 
 use base64::Engine as _;
 use crypto_bigint::modular::ConstMontyForm;
-use crypto_bigint::{MultiExponentiateBoundedExp, U64, U256, U512, U1024, U2048, U3072, Uint, const_monty_params};
+use crypto_bigint::{U64, U256, U512, U1024, U2048, U3072, const_monty_params};
 use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
@@ -417,30 +417,35 @@ const G_POW2: [Fe; 6] = [
     ))),
 ];
 
-/// g^e for a secret `e` given as big-endian bytes, split into four `Uint<L>` chunks e₀ (least significant) … e₃
-/// raised to `bases` = [g, g^(2^w), g^(2^2w), g^(2^3w)] with w = `L` limbs' bits. Constant time in `e`.
-fn fixed_base_pow<const L: usize>(bases: [Fe; 4], be: &[u8]) -> Fe
-where
-    Fe: MultiExponentiateBoundedExp<Uint<L>, [(Fe, Uint<L>); 4]>,
-{
-    let width = Uint::<L>::BYTES;
-    let mut terms: [(Fe, Uint<L>); 4] = core::array::from_fn(|i| {
-        let end = be.len() - i * width;
-        (bases[i], Uint::<L>::from_be_slice(&be[end - width..end]))
-    });
-    let r = Fe::multi_exponentiate_bounded_exp(&terms, Uint::<L>::BITS);
-    terms.iter_mut().for_each(|(_, e)| e.zeroize());
-    r
+/// g^e for a secret `e` given as big-endian bytes, split into four equal chunks e₀ (least significant) … e₃
+/// raised to `bases` = [g, g^(2^w), g^(2^2w), g^(2^3w)] with w = the chunk's bits, evaluated by [`mont`] as
+/// one multi-exponentiation. Constant time in `e`.
+fn fixed_base_pow(bases: [&Fe; 4], be: &[u8]) -> Fe {
+    let width = be.len() / 4;
+    let plain = bases.map(|b| b.retrieve());
+    let mut words: Zeroizing<Vec<Vec<u32>>> = Zeroizing::new(
+        (0..4)
+            .map(|i| {
+                let end = be.len() - i * width;
+                be[end - width..end].rchunks(4).map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]])).collect()
+            })
+            .collect(),
+    );
+    let terms: Vec<(&U3072, &[u32])> = plain.iter().zip(words.iter()).map(|(b, w)| (b, w.as_slice())).collect();
+    let r = mont::multi_pow::<4>(mont_modulus(), &terms, (width * 8) as u32);
+    drop(terms);
+    words.zeroize();
+    Fe::new(&r)
 }
 
 /// g^a for the 1024-bit secret `a`.
 fn pow_g_1024(a: &U1024) -> Fe {
-    fixed_base_pow::<{ U256::LIMBS }>([generator(), G_POW2[3], G_POW2[4], G_POW2[5]], &Zeroizing::new(a.to_be_bytes()))
+    fixed_base_pow([&generator(), &G_POW2[3], &G_POW2[4], &G_POW2[5]], &Zeroizing::new(a.to_be_bytes()))
 }
 
 /// g^x for the 256-bit secret `x`.
 fn pow_g_256(x: &U256) -> Fe {
-    fixed_base_pow::<{ U64::LIMBS }>([generator(), G_POW2[0], G_POW2[1], G_POW2[2]], &Zeroizing::new(x.to_be_bytes()))
+    fixed_base_pow([&generator(), &G_POW2[0], &G_POW2[1], &G_POW2[2]], &Zeroizing::new(x.to_be_bytes()))
 }
 
 /// k = H(padHex(N) ‖ padHex(g)) in Montgomery form, computed once.
@@ -703,39 +708,43 @@ mod mont {
         }
     }
 
-    /// Fixed-window exponent width: 2^5 table entries, read in full at every window.
-    const WINDOW: u32 = 5;
-
-    /// base^e mod N (plain integers) for a secret exponent given as little-endian 32-bit words, over `bits`
-    /// (public) bits: always `bits` squarings and one table multiplication per window.
-    pub fn pow(m: &Modulus, base: &U3072, e: &[u32], bits: u32) -> U3072 {
-        let size = 1usize << WINDOW;
-        let mut one_plain = U3072::ONE;
-        let one = m.to_montgomery(&one_plain);
-        one_plain.zeroize();
-        let mut table = vec![one; size];
-        table[1] = m.to_montgomery(base);
-        for i in 2..size {
-            table[i] = m.mul(&table[i - 1], &table[1]);
-        }
-        let windows = bits.div_ceil(WINDOW);
+    /// ∏ baseᵢ^eᵢ mod N (plain integers) for secret exponents given as little-endian 32-bit words, over `bits`
+    /// (public) bits each, with `W`-bit windows sharing one chain of squarings: always `bits` squarings and one
+    /// table multiplication per window and base, every table read whole.
+    pub fn multi_pow<const W: u32>(m: &Modulus, terms: &[(&U3072, &[u32])], bits: u32) -> U3072 {
+        let size = 1usize << W;
+        let one = m.to_montgomery(&U3072::ONE);
+        let mut tables: Vec<Vec<Limbs>> = terms
+            .iter()
+            .map(|(base, _)| {
+                let mut table = vec![one; size];
+                table[1] = m.to_montgomery(base);
+                for i in 2..size {
+                    table[i] = m.mul(&table[i - 1], &table[1]);
+                }
+                table
+            })
+            .collect();
+        let windows = bits.div_ceil(W);
         let mut acc = one;
         let mut entry = [0u32; L];
         for w in (0..windows).rev() {
-            for _ in 0..WINDOW {
+            for _ in 0..W {
                 acc = m.square(&acc);
             }
-            let idx = window_bits(e, w * WINDOW);
-            for (i, candidate) in table.iter().enumerate() {
-                // All ones when i == idx, else 0, without a comparison branch.
-                let mask = ((u64::from((i as u32) ^ idx).wrapping_sub(1)) >> 32) as u32;
-                for k in 0..L {
-                    entry[k] = (candidate[k] & mask) | (entry[k] & !mask);
+            for ((_, e), table) in terms.iter().zip(&tables) {
+                let idx = window_bits::<W>(e, w * W);
+                for (i, candidate) in table.iter().enumerate() {
+                    // All ones when i == idx, else 0, without a comparison branch.
+                    let mask = ((u64::from((i as u32) ^ idx).wrapping_sub(1)) >> 32) as u32;
+                    for k in 0..L {
+                        entry[k] = (candidate[k] & mask) | (entry[k] & !mask);
+                    }
                 }
+                acc = m.mul(&acc, &entry);
             }
-            acc = m.mul(&acc, &entry);
         }
-        for t in table.iter_mut() {
+        for t in tables.iter_mut().flatten() {
             t.zeroize();
         }
         entry.zeroize();
@@ -744,13 +753,18 @@ mod mont {
         out
     }
 
-    /// WINDOW bits of `e` starting at bit `at` (public position; bits past the end read as 0).
-    fn window_bits(e: &[u32], at: u32) -> u32 {
+    /// base^e mod N for one secret exponent: 5-bit windows (32-entry table) suit a ~1000-bit exponent.
+    pub fn pow(m: &Modulus, base: &U3072, e: &[u32], bits: u32) -> U3072 {
+        multi_pow::<5>(m, &[(base, e)], bits)
+    }
+
+    /// W bits of `e` starting at bit `at` (public position; bits past the end read as 0).
+    fn window_bits<const W: u32>(e: &[u32], at: u32) -> u32 {
         let word = (at / 32) as usize;
         let shift = at % 32;
         let lo = e.get(word).copied().unwrap_or(0) >> shift;
         let hi = if shift == 0 { 0 } else { e.get(word + 1).copied().unwrap_or(0) << (32 - shift) };
-        (lo | hi) & ((1 << WINDOW) - 1)
+        (lo | hi) & ((1 << W) - 1)
     }
 }
 
