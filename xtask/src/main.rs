@@ -8,6 +8,7 @@ mod bench;
 mod counts;
 mod demo;
 mod emulator;
+mod hardening;
 mod install;
 mod process;
 mod serve;
@@ -71,7 +72,7 @@ commands:
            --emulator-port N   emulator port (default 9229; 0 = any free port)
            --no-build          reuse www/pkg as it is
            Real pool: set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID (optional COGNITO_ENDPOINT).
-  test     run every stage (native, browser, ministack, e2e, thirdparty, package)
+  test     run every stage (native, browser, ministack, e2e, thirdparty, package, fuzz, load)
            --stage NAME|N      run only this stage (repeatable)
            --no-install        skip the install steps
   bench    SRP CPU, package size, instantiate time and requests per flow, against
@@ -80,6 +81,11 @@ commands:
            --n N               measured runs per implementation (default 30)
            --no-build          reuse target/bench/pkg as it is
            --no-readme         leave README.md alone
+  fuzz     run each cargo-fuzz target in fuzz/ (nightly; installs cargo-fuzz if missing)
+           --seconds N         fuzzing time per target (default 300)
+           --target NAME       only this target (repeatable): wire, flow, otpauth_qr, dispatch
+  load     the emulator under load: 200 concurrent SRP sign-ins + TOTP enrollments, kill -9
+           mid-load with --state (3 rounds), malformed requests; prints the LOAD figures
   install  run the install steps only
 ";
 
@@ -94,6 +100,8 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "install" => install::all().map(|()| ExitCode::SUCCESS),
         "bench" => bench::run(rest),
+        "fuzz" => hardening::fuzz(rest),
+        "load" => hardening::load(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

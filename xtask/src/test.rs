@@ -16,7 +16,7 @@ use crate::{Error, Result, demo, emulator, install, root, serve, target_dir};
 const MINUTE: Duration = Duration::from_secs(60);
 
 /// (number, name, what it runs) in run order.
-const STAGES: [(u8, &str, &str); 6] = [
+const STAGES: [(u8, &str, &str); 8] = [
     (1, "native", "cargo test --workspace"),
     (
         2,
@@ -31,6 +31,8 @@ const STAGES: [(u8, &str, &str); 6] = [
         "package",
         "wasm-pack build --target bundler and its package.json",
     ),
+    (7, "fuzz", "each cargo-fuzz target for 10 s (nightly)"),
+    (8, "load", "emulator: 200 concurrent sign-ins, kill -9, malformed input"),
 ];
 
 #[derive(Default)]
@@ -132,7 +134,9 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
             3 => ministack(&mut result),
             4 => e2e(&mut result),
             5 => thirdparty(&mut result),
-            _ => package(&mut result),
+            6 => package(&mut result),
+            7 => fuzz_smoke(&mut result),
+            _ => load(&mut result),
         };
         if let Err(e) = outcome {
             result.problems.push(format!("could not run: {e}"));
@@ -230,6 +234,20 @@ fn report(results: &[StageResult], elapsed: Duration) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Stage 7: the fuzz targets, briefly; fails (with how to install) when cargo-fuzz or nightly is missing.
+fn fuzz_smoke(result: &mut StageResult) -> Result<()> {
+    let counts = crate::hardening::fuzz_smoke()?;
+    result.counts.add(&counts);
+    Ok(())
+}
+
+/// Stage 8: emulator/tests/load.rs (excluded from stage 1 by `test = false`).
+fn load(result: &mut StageResult) -> Result<()> {
+    let (outcome, counts) = crate::hardening::load_stage(&log_path("load")?)?;
+    result.record("cargo test -p cognito-emulator --test load", &outcome, counts);
+    Ok(())
 }
 
 fn log_path(name: &str) -> Result<PathBuf> {
@@ -610,7 +628,7 @@ mod tests {
         let o = parse(&["--stage".into(), "browser,5".into(), "--no-install".into()]).unwrap();
         assert_eq!(o.stages, vec![2, 5]);
         assert!(!o.install);
-        assert_eq!(parse(&[]).unwrap().stages, vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(parse(&[]).unwrap().stages, vec![1, 2, 3, 4, 5, 6, 7, 8]);
         assert!(parse(&["--stage".into(), "nope".into()]).is_err());
     }
 
