@@ -14,8 +14,8 @@
 //! Every exponentiation whose exponent depends on a secret (`a`, `x`, `a + u·x`) runs in Montgomery form over
 //! fixed-size integers with a fixed-window method whose table lookups are constant-time and whose step count
 //! depends only on the public bit bound. The fixed-base powers g^a and g^x use crypto-bigint `ConstMontyForm`
-//! with precomputed g^(2^k) constants (`G_POW2`); S, most of the work, uses [`mont`] (28-bit limbs, product
-//! scanning, a dedicated squaring), which is faster in wasm. Only lengths leak,
+//! constants for the fixed bases g^(2^k) (`G_POW2`); the exponentiations themselves (g^a, g^x and S) run in
+//! [`cognito_totp_mont`] (28-bit limbs, product scanning, a dedicated squaring), which is faster in wasm. Only lengths leak,
 //! and those the protocol itself exposes (padHex strips leading zeros).
 
 use core::fmt;
@@ -23,6 +23,7 @@ use std::sync::OnceLock;
 
 use base64::Engine as _;
 use crypto_bigint::modular::ConstMontyForm;
+use cognito_totp_mont::{self as mont, Modulus};
 use crypto_bigint::{U64, U256, U512, U1024, U2048, U3072, const_monty_params};
 use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
@@ -315,27 +316,37 @@ impl SrpClient {
     }
 }
 
-/// base^e mod N for the secret exponent a + u·x (at most `EXPONENT_BITS` bits) with [`mont`]; the result as a
-/// plain integer.
+/// base^e mod N for the secret exponent a + u·x (at most `EXPONENT_BITS` bits) with [`cognito_totp_mont`]
+/// (5-bit windows suit a ~1000-bit exponent); the result as a plain integer.
 fn pow_secret(base: &Fe, e: &U2048) -> U3072 {
-    let mut base_plain = Zeroizing::new(base.retrieve());
-    let mut e_bytes = Zeroizing::new(e.to_le_bytes());
-    let mut e_words = Zeroizing::new([0u32; U2048::BITS as usize / 32]);
-    for (word, chunk) in e_words.iter_mut().zip(e_bytes.chunks_exact(4)) {
-        *word = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-    }
-    e_bytes.zeroize();
-    let s = mont::pow(mont_modulus(), &base_plain, &*e_words, EXPONENT_BITS);
-    base_plain.zeroize();
-    s
+    let base_bytes = le_bytes(&base.retrieve());
+    let mut e_bytes = e.to_le_bytes();
+    let words = le_words(e_bytes.as_ref());
+    e_bytes.as_mut().zeroize();
+    let s = mont_modulus().multi_pow(&[(&*base_bytes, &words)], EXPONENT_BITS, 5);
+    U3072::from_le_slice(&*s)
 }
 
-/// N for [`mont`], with R² mod N (R = 2^3080) computed once from public values.
-fn mont_modulus() -> &'static mont::Modulus {
-    static M: OnceLock<mont::Modulus> = OnceLock::new();
+/// The 384 little-endian bytes of x, wiped on drop.
+fn le_bytes(x: &U3072) -> Zeroizing<[u8; mont::BYTES]> {
+    let mut out = Zeroizing::new([0u8; mont::BYTES]);
+    let mut encoded = x.to_le_bytes();
+    out.copy_from_slice(encoded.as_ref());
+    encoded.as_mut().zeroize();
+    out
+}
+
+/// Little-endian bytes as little-endian 32-bit words, wiped on drop.
+fn le_words(le: &[u8]) -> Zeroizing<Vec<u32>> {
+    Zeroizing::new(le.chunks(4).map(|c| c.iter().rev().fold(0u32, |w, &b| (w << 8) | u32::from(b))).collect())
+}
+
+/// N for [`cognito_totp_mont`], with R² mod N (R = 2^3080) computed once from public values.
+fn mont_modulus() -> &'static Modulus {
+    static M: OnceLock<Modulus> = OnceLock::new();
     M.get_or_init(|| {
         let r2 = generator().pow_bounded_exp(&U64::from_u64(2 * 3080), 64).retrieve();
-        mont::Modulus::new(&Fe::MODULUS.get(), &r2)
+        Modulus::new(&le_bytes(&Fe::MODULUS.get()), &le_bytes(&r2))
     })
 }
 
@@ -422,20 +433,16 @@ const G_POW2: [Fe; 6] = [
 /// one multi-exponentiation. Constant time in `e`.
 fn fixed_base_pow(bases: [&Fe; 4], be: &[u8]) -> Fe {
     let width = be.len() / 4;
-    let plain = bases.map(|b| b.retrieve());
-    let mut words: Zeroizing<Vec<Vec<u32>>> = Zeroizing::new(
-        (0..4)
-            .map(|i| {
-                let end = be.len() - i * width;
-                be[end - width..end].rchunks(4).map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]])).collect()
-            })
-            .collect(),
-    );
-    let terms: Vec<(&U3072, &[u32])> = plain.iter().zip(words.iter()).map(|(b, w)| (b, w.as_slice())).collect();
-    let r = mont::multi_pow::<4>(mont_modulus(), &terms, (width * 8) as u32);
-    drop(terms);
-    words.zeroize();
-    Fe::new(&r)
+    let plain = bases.map(|b| le_bytes(&b.retrieve()));
+    let chunks: [Zeroizing<Vec<u32>>; 4] = core::array::from_fn(|i| {
+        let end = be.len() - i * width;
+        let mut le = Zeroizing::new(be[end - width..end].to_vec());
+        le.reverse();
+        le_words(&le)
+    });
+    let terms: [(&[u8; mont::BYTES], &[u32]); 4] = core::array::from_fn(|i| (&*plain[i], chunks[i].as_slice()));
+    let r = mont_modulus().multi_pow(&terms, (width * 8) as u32, 4);
+    Fe::new(&U3072::from_le_slice(&*r))
 }
 
 /// g^a for the 1024-bit secret `a`.
@@ -530,244 +537,6 @@ fn min_hex(big_endian: &[u8]) -> String {
     if trimmed.is_empty() { "0".to_owned() } else { trimmed.to_owned() }
 }
 
-/// Montgomery arithmetic for the one exponentiation with a secret, variable base: S = base^(a + u·x).
-///
-/// Why not crypto-bigint's: in wasm its 32-bit-limb multiplication spends most of each limb product on carry
-/// handling. Here limbs are 28 bits in u32 words and products are summed column by column (product scanning,
-/// with the Montgomery reduction interleaved: Koç's FIPS), so a product is one multiply and one 64-bit add —
-/// up to 256 products of < 2^56 fit in a u64 before a carry must move, and a column never has more than 221.
-/// R = 2^3080 > 4N, so operands and results stay in [0, 2N) without a per-operation final subtraction
-/// (Walter); one constant-time subtraction at the end. Every loop bound and memory access depends only on
-/// public sizes; the table is read whole and selected with masks.
-// The column formulas index two arrays at j and i − j; iterator forms would hide that symmetry.
-#[allow(clippy::needless_range_loop)]
-mod mont {
-    use crypto_bigint::U3072;
-    use zeroize::Zeroize;
-
-    const BITS: u32 = 28;
-    const MASK: u64 = (1 << BITS) - 1;
-    /// 110 × 28 = 3080 bits ≥ 3072.
-    pub const L: usize = 110;
-    pub type Limbs = [u32; L];
-
-    /// −N⁻¹ mod 2^28, by Newton's iteration (each step doubles the correct low bits).
-    fn neg_inv(n0: u32) -> u32 {
-        let mut inv: u32 = 1;
-        for _ in 0..5 {
-            inv = inv.wrapping_mul(2u32.wrapping_sub(n0.wrapping_mul(inv)));
-        }
-        inv.wrapping_neg() & (MASK as u32)
-    }
-
-    fn to_limbs(x: &U3072) -> Limbs {
-        let mut bytes = x.to_le_bytes();
-        let mut out = [0u32; L];
-        for (k, limb) in out.iter_mut().enumerate() {
-            let bit = k * BITS as usize;
-            let mut v: u64 = 0;
-            // Five bytes from the limb's first byte cover its 28 bits at any bit offset.
-            for b in 0..5 {
-                v |= u64::from(bytes.get(bit / 8 + b).copied().unwrap_or(0)) << (8 * b);
-            }
-            *limb = ((v >> (bit % 8)) & MASK) as u32;
-        }
-        bytes.zeroize();
-        out
-    }
-
-    fn from_limbs(x: &Limbs) -> U3072 {
-        let mut bytes = [0u8; 3080 / 8];
-        let mut acc: u64 = 0;
-        let mut have = 0;
-        let mut at = 0;
-        for limb in x {
-            acc |= u64::from(*limb) << have;
-            have += BITS;
-            while have >= 8 {
-                bytes[at] = acc as u8;
-                at += 1;
-                acc >>= 8;
-                have -= 8;
-            }
-        }
-        // Values here are < N < 2^3072, so the top byte is zero.
-        let out = U3072::from_le_slice(&bytes[..384]);
-        bytes.zeroize();
-        out
-    }
-
-    pub struct Modulus {
-        n: Limbs,
-        n_inv: u64,
-        /// R² mod N, to enter the Montgomery domain.
-        r2: Limbs,
-    }
-
-    impl Modulus {
-        /// `r2` = 2^(2·3080) mod N (public; computed by the caller).
-        pub fn new(n: &U3072, r2: &U3072) -> Modulus {
-            let n = to_limbs(n);
-            Modulus { n, n_inv: u64::from(neg_inv(n[0])), r2: to_limbs(r2) }
-        }
-
-        /// a·b·R⁻¹ mod N, in [0, 2N) for a, b in [0, 2N).
-        pub fn mul(&self, a: &Limbs, b: &Limbs) -> Limbs {
-            let mut m = [0u32; L];
-            let mut out = [0u32; L];
-            let mut t: u64 = 0;
-            for i in 0..L {
-                for j in 0..i {
-                    t += u64::from(a[j]) * u64::from(b[i - j]) + u64::from(m[j]) * u64::from(self.n[i - j]);
-                }
-                t += u64::from(a[i]) * u64::from(b[0]);
-                let mi = (t.wrapping_mul(self.n_inv)) & MASK;
-                m[i] = mi as u32;
-                t += mi * u64::from(self.n[0]);
-                t >>= BITS;
-            }
-            for i in L..2 * L {
-                for j in i - L + 1..L {
-                    t += u64::from(a[j]) * u64::from(b[i - j]) + u64::from(m[j]) * u64::from(self.n[i - j]);
-                }
-                out[i - L] = (t & MASK) as u32;
-                t >>= BITS;
-            }
-            m.zeroize();
-            out
-        }
-
-        /// a²·R⁻¹ mod N: each cross product once, doubled.
-        pub fn square(&self, a: &Limbs) -> Limbs {
-            let mut m = [0u32; L];
-            let mut out = [0u32; L];
-            let mut t: u64 = 0;
-            for i in 0..L {
-                let mut cross: u64 = 0;
-                for j in 0..i.div_ceil(2) {
-                    cross += u64::from(a[j]) * u64::from(a[i - j]);
-                }
-                let mut red: u64 = 0;
-                for j in 0..i {
-                    red += u64::from(m[j]) * u64::from(self.n[i - j]);
-                }
-                let diag = if i % 2 == 0 { u64::from(a[i / 2]) * u64::from(a[i / 2]) } else { 0 };
-                t += 2 * cross + diag + red;
-                let mi = (t.wrapping_mul(self.n_inv)) & MASK;
-                m[i] = mi as u32;
-                t += mi * u64::from(self.n[0]);
-                t >>= BITS;
-            }
-            for i in L..2 * L {
-                let lo = i - L + 1;
-                let mut cross: u64 = 0;
-                for j in lo..i.div_ceil(2) {
-                    cross += u64::from(a[j]) * u64::from(a[i - j]);
-                }
-                let mut red: u64 = 0;
-                for j in lo..L {
-                    red += u64::from(m[j]) * u64::from(self.n[i - j]);
-                }
-                let diag = if i % 2 == 0 && i / 2 < L { u64::from(a[i / 2]) * u64::from(a[i / 2]) } else { 0 };
-                t += 2 * cross + diag + red;
-                out[i - L] = (t & MASK) as u32;
-                t >>= BITS;
-            }
-            m.zeroize();
-            out
-        }
-
-        pub fn to_montgomery(&self, x: &U3072) -> Limbs {
-            let mut plain = to_limbs(x);
-            let out = self.mul(&plain, &self.r2);
-            plain.zeroize();
-            out
-        }
-
-        /// Leaves the Montgomery domain and reduces fully into [0, N).
-        pub fn retrieve(&self, x: &Limbs) -> U3072 {
-            let mut one = [0u32; L];
-            one[0] = 1;
-            let mut y = self.mul(x, &one);
-            // y ≤ N here; subtract N once, without a branch, when y ≥ N.
-            let mut diff = [0u32; L];
-            let mut borrow: u32 = 0;
-            for i in 0..L {
-                let d = y[i].wrapping_sub(self.n[i]).wrapping_sub(borrow);
-                borrow = d >> 31;
-                diff[i] = d & (MASK as u32);
-            }
-            let keep = borrow.wrapping_sub(1);
-            for i in 0..L {
-                y[i] = (diff[i] & keep) | (y[i] & !keep);
-            }
-            diff.zeroize();
-            let out = from_limbs(&y);
-            y.zeroize();
-            out
-        }
-    }
-
-    /// ∏ baseᵢ^eᵢ mod N (plain integers) for secret exponents given as little-endian 32-bit words, over `bits`
-    /// (public) bits each, with `W`-bit windows sharing one chain of squarings: always `bits` squarings and one
-    /// table multiplication per window and base, every table read whole.
-    pub fn multi_pow<const W: u32>(m: &Modulus, terms: &[(&U3072, &[u32])], bits: u32) -> U3072 {
-        let size = 1usize << W;
-        let one = m.to_montgomery(&U3072::ONE);
-        let mut tables: Vec<Vec<Limbs>> = terms
-            .iter()
-            .map(|(base, _)| {
-                let mut table = vec![one; size];
-                table[1] = m.to_montgomery(base);
-                for i in 2..size {
-                    table[i] = m.mul(&table[i - 1], &table[1]);
-                }
-                table
-            })
-            .collect();
-        let windows = bits.div_ceil(W);
-        let mut acc = one;
-        let mut entry = [0u32; L];
-        for w in (0..windows).rev() {
-            for _ in 0..W {
-                acc = m.square(&acc);
-            }
-            for ((_, e), table) in terms.iter().zip(&tables) {
-                let idx = window_bits::<W>(e, w * W);
-                for (i, candidate) in table.iter().enumerate() {
-                    // All ones when i == idx, else 0, without a comparison branch.
-                    let mask = ((u64::from((i as u32) ^ idx).wrapping_sub(1)) >> 32) as u32;
-                    for k in 0..L {
-                        entry[k] = (candidate[k] & mask) | (entry[k] & !mask);
-                    }
-                }
-                acc = m.mul(&acc, &entry);
-            }
-        }
-        for t in tables.iter_mut().flatten() {
-            t.zeroize();
-        }
-        entry.zeroize();
-        let out = m.retrieve(&acc);
-        acc.zeroize();
-        out
-    }
-
-    /// base^e mod N for one secret exponent: 5-bit windows (32-entry table) suit a ~1000-bit exponent.
-    pub fn pow(m: &Modulus, base: &U3072, e: &[u32], bits: u32) -> U3072 {
-        multi_pow::<5>(m, &[(base, e)], bits)
-    }
-
-    /// W bits of `e` starting at bit `at` (public position; bits past the end read as 0).
-    fn window_bits<const W: u32>(e: &[u32], at: u32) -> u32 {
-        let word = (at / 32) as usize;
-        let shift = at % 32;
-        let lo = e.get(word).copied().unwrap_or(0) >> shift;
-        let hi = if shift == 0 { 0 } else { e.get(word + 1).copied().unwrap_or(0) << (32 - shift) };
-        (lo | hi) & ((1 << W) - 1)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -822,7 +591,7 @@ mod tests {
     }
 
     #[test]
-    fn product_scanning_exponentiation_equals_crypto_bigint() {
+    fn mont_exponentiation_equals_crypto_bigint() {
         let top = U2048::MAX.shr_vartime(U2048::BITS - EXPONENT_BITS);
         let mut seed = U3072::from_u64(0x0123_4567_89ab_cdef);
         for round in 0u64..6 {
@@ -840,9 +609,9 @@ mod tests {
             };
             assert_eq!(pow_secret(&base, &e), base.pow_bounded_exp(&e, EXPONENT_BITS).retrieve(), "round {round}");
             let m = mont_modulus();
-            let x = m.to_montgomery(&base.retrieve());
+            let x = m.to_montgomery(&le_bytes(&base.retrieve()));
             assert_eq!(m.square(&x), m.mul(&x, &x), "round {round}");
-            assert_eq!(m.retrieve(&m.square(&x)), base.square().retrieve(), "round {round}");
+            assert_eq!(U3072::from_le_slice(&*m.retrieve(&m.square(&x))), base.square().retrieve(), "round {round}");
         }
     }
 
