@@ -332,8 +332,11 @@ pub fn parse_error(operation: &str, response: &HttpResponse) -> Error {
     let retry_status = response.status >= 500;
     match name {
         Some(name) => {
+            // An empty `message` must not win over `Message` or leave JS an Error with no text
+            // (found by fuzz/fuzz_targets/wire.rs).
+            let non_blank = |m: Option<String>| m.filter(|m| !m.trim().is_empty());
             let message = parsed
-                .and_then(|b| b.message.or(b.message_upper))
+                .and_then(|b| non_blank(b.message).or_else(|| non_blank(b.message_upper)))
                 .unwrap_or_else(|| format!("{operation} failed with HTTP {}", response.status));
             Error::Service {
                 retryable: retry_status || is_retryable_type(&name),
