@@ -104,7 +104,8 @@ pub fn node(output: &str) -> Counts {
 }
 
 /// `pytest -q -rs`: the last `3 passed, 1 failed, 2 skipped in 0.52s` line (or `no tests ran`),
-/// and `SKIPPED [1] file:line: reason` lines.
+/// and `SKIPPED [1] file:line: reason` / `XFAIL file::test - reason` lines (with `-rsx`).
+/// An xpassed test passed; an xfailed one is a known gap, so it is counted as skipped, by name.
 pub fn pytest(output: &str) -> Counts {
     let mut c = Counts::default();
     for line in output.lines() {
@@ -112,6 +113,8 @@ pub fn pytest(output: &str) -> Counts {
         if let Some(rest) = t.strip_prefix("SKIPPED ") {
             let reason = rest.split_once("] ").map_or(rest, |(_, r)| r);
             c.skipped_names.push(reason.to_string());
+        } else if let Some(rest) = t.strip_prefix("XFAIL ") {
+            c.skipped_names.push(format!("expected failure: {rest}"));
         } else if let Some(rest) = t
             .strip_prefix("FAILED ")
             .or_else(|| t.strip_prefix("ERROR "))
@@ -135,11 +138,13 @@ pub fn pytest(output: &str) -> Counts {
     if let Some(summary) = summary {
         let summary = summary.rsplit_once(" in ").map_or(summary, |(s, _)| s);
         c.found = true;
-        c.passed = count_before(summary, "passed").unwrap_or(0);
+        c.passed = count_before(summary, "passed").unwrap_or(0)
+            + count_before(summary, "xpassed").unwrap_or(0);
         c.failed = count_before(summary, "failed").unwrap_or(0)
             + count_before(summary, "error").unwrap_or(0)
             + count_before(summary, "errors").unwrap_or(0);
-        c.skipped = count_before(summary, "skipped").unwrap_or(0);
+        c.skipped = count_before(summary, "skipped").unwrap_or(0)
+            + count_before(summary, "xfailed").unwrap_or(0);
     }
     c
 }
@@ -244,6 +249,15 @@ not ok 3 - signs out
 
         let c = pytest("2 passed, 1 error in 1.00s\n");
         assert_eq!((c.passed, c.failed), (2, 1));
+
+        let c = pytest(
+            "XFAIL e2e/thirdparty/test_cli.py::test_y - emulator lacks Z\n19 passed, 1 xfailed, 2 xpassed in 2.81s\n",
+        );
+        assert_eq!((c.passed, c.failed, c.skipped), (21, 0, 1));
+        assert_eq!(
+            c.skipped_names,
+            vec!["expected failure: e2e/thirdparty/test_cli.py::test_y - emulator lacks Z"]
+        );
 
         let c = pytest("no tests ran in 0.01s\n");
         assert!(c.found);

@@ -342,11 +342,11 @@ fn browser(result: &mut StageResult) -> Result<()> {
     Ok(())
 }
 
-/// `target/venv/bin/python -m pytest -q -rs DIR` with the venv's tools first on PATH.
+/// `target/venv/bin/python -m pytest -q -rsx DIR` with the venv's tools first on PATH.
 fn pytest(dir: &str, env: &[(&str, &str)], log: &str) -> Result<crate::process::Outcome> {
     let venv = target_dir().join("venv/bin");
     let mut cmd = Command::new(venv.join("python"));
-    cmd.args(["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", dir])
+    cmd.args(["-m", "pytest", "-q", "-rsx", "-p", "no:cacheprovider", dir])
         .current_dir(root())
         // The aws CLI and ministack the tests call are the venv's.
         .env("PATH", prepend_path(&venv));
