@@ -227,11 +227,13 @@ impl Modulus {
             }
             for ((_, e), table) in terms.iter().zip(&tables) {
                 let idx = window_bits(e, w * window, window);
+                // Exactly one entry matches idx (< size), so OR-ing every masked entry selects it.
+                entry = [0u32; L];
                 for (i, candidate) in table.iter().enumerate() {
                     // All ones when i == idx, else 0, without a comparison branch.
                     let mask = ((u64::from((i as u32) ^ idx).wrapping_sub(1)) >> 32) as u32;
                     for k in 0..L {
-                        entry[k] = (candidate[k] & mask) | (entry[k] & !mask);
+                        entry[k] |= candidate[k] & mask;
                     }
                 }
                 acc = self.mul(&acc, &entry);
