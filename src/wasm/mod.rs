@@ -39,7 +39,10 @@ where
     F: FnOnce(Rc<WasmClient>) -> Fut,
     Fut: core::future::Future<Output = Result<JsValue, Error>> + 'static,
 {
-    let fut = f(Rc::clone(client));
+    // Boxed so that `future_to_promise` and its task machinery are compiled once, not once per method
+    // (that was ~25 KB of wasm).
+    let fut: core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsValue, Error>>>> =
+        Box::pin(f(Rc::clone(client)));
     future_to_promise(async move { fut.await.map_err(|e| js_error(&e)) })
 }
 
