@@ -8,6 +8,7 @@
 mod convert;
 mod io;
 mod testing;
+pub use testing::{SrpPrepared, srp_password_claim};
 mod types;
 
 use std::collections::BTreeMap;
