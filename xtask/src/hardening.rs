@@ -13,6 +13,12 @@ use crate::{Error, Result, root};
 /// The cargo-fuzz targets, in run order (fuzz/Cargo.toml `[[bin]]`s).
 pub const TARGETS: [&str; 4] = ["wire", "flow", "otpauth_qr", "dispatch"];
 
+/// Release build with debug assertions and overflow checks (an overflow that would wrap silently in
+/// the shipped build is a finding), without AddressSanitizer: the code under test forbids `unsafe`,
+/// and ASan's cost would halve the runs that SRP already makes slow. `build` and `run` must agree,
+/// or cargo rebuilds everything.
+const BUILD_FLAGS: [&str; 4] = ["-O", "-a", "-s", "none"];
+
 /// Seconds per target in the `cargo xtask test` smoke stage (4 × 10 s of fuzzing, plus the build).
 pub const SMOKE_SECONDS: u64 = 10;
 
@@ -77,11 +83,11 @@ fn install_cargo_fuzz() -> Result<()> {
     fuzz_tools_present()
 }
 
-/// `cargo +nightly fuzz build -O`: all targets, release with debug assertions and ASan.
+/// `cargo +nightly fuzz build` of all targets with [`BUILD_FLAGS`].
 fn build_targets() -> Result<()> {
     let log = logs_dir()?.join("fuzz-build.log");
     let mut cmd = Command::new("cargo");
-    cmd.current_dir(fuzz_dir()).args(["+nightly", "fuzz", "build", "-O"]);
+    cmd.current_dir(fuzz_dir()).args(["+nightly", "fuzz", "build"]).args(BUILD_FLAGS);
     let outcome = run_logged(&mut cmd, &log, Duration::from_secs(45 * 60))?;
     if outcome.success {
         Ok(())
@@ -101,7 +107,9 @@ fn run_target(target: &'static str, seconds: u64) -> Result<FuzzRun> {
     let log = std::fs::File::create(&log_path)?;
     let mut cmd = Command::new("cargo");
     cmd.current_dir(&dir)
-        .args(["+nightly", "fuzz", "run", "-O", target])
+        .args(["+nightly", "fuzz", "run"])
+        .args(BUILD_FLAGS)
+        .arg(target)
         .arg(&corpus)
         .arg(&seeds)
         .args(["--", &format!("-max_total_time={seconds}"), "-timeout=10", "-print_final_stats=1"])
@@ -271,9 +279,10 @@ fn load_command() -> Command {
     cmd
 }
 
-/// The `LOAD ...` lines the load tests print (the README "Hardening" figures).
+/// The `LOAD ...` lines the load tests print (the README "Hardening" figures); with `--nocapture`
+/// libtest's `test name ... ` may precede them on the same line.
 fn load_lines(output: &str) -> Vec<&str> {
-    output.lines().filter(|l| l.starts_with("LOAD ")).collect()
+    output.lines().filter_map(|l| l.find("LOAD ").and_then(|i| l.get(i..))).collect()
 }
 
 /// `cargo xtask load`.
@@ -309,6 +318,12 @@ mod tests {
                    stat::number_of_executed_units: 100001\n";
         let r = parse_libfuzzer("wire", out);
         assert_eq!((r.execs, r.seconds, r.coverage, r.corpus), (100_001, 300, Some(1312), Some(1531)));
+    }
+
+    #[test]
+    fn load_lines_are_found_after_libtest_prefixes() {
+        let out = "running 3 tests\ntest kill ... LOAD kill9 rounds=3\nLOAD malformed requests=15\ntest result: ok.";
+        assert_eq!(load_lines(out), vec!["LOAD kill9 rounds=3", "LOAD malformed requests=15"]);
     }
 
     #[test]
