@@ -1,12 +1,16 @@
 //! The deterministic SRP entry points the bench uses (`srpPasswordClaim`, `SrpPrepared`) give the SDK's
 //! answers for every known-answer case, through the JS boundary, in the browser.
 //!
-//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p cognito-totp --target wasm32-unknown-unknown --test browser_srp_testing`
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p cognito-totp --target wasm32-unknown-unknown --features testing --test browser_srp_testing`
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "common/srp_vectors.rs"]
 mod srp_vectors;
+
+// Loud rather than zero tests: these entry points only exist with the feature (`cargo xtask test` passes it).
+#[cfg(not(feature = "testing"))]
+compile_error!("browser_srp_testing needs `--features testing` (srpPasswordClaim and SrpPrepared are not shipped)");
 
 use cognito_totp::wasm::{SrpPrepared, srp_password_claim};
 use js_sys::{Object, Reflect};

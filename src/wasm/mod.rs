@@ -7,7 +7,9 @@
 
 mod convert;
 mod io;
+#[cfg(feature = "testing")]
 mod testing;
+#[cfg(feature = "testing")]
 pub use testing::{SrpPrepared, srp_password_claim};
 mod types;
 

@@ -94,12 +94,14 @@ fn bench_dir() -> PathBuf {
     target_dir().join("bench")
 }
 
-/// `wasm-pack build --target web --release --out-dir target/bench/pkg`, then the shipped wasm-opt pass.
-fn build_package(pkg: &Path) -> Result<()> {
-    println!("$ wasm-pack build --target web --release --out-dir {}", pkg.display());
+/// `wasm-pack build --target web --release --out-dir DIR [-- --features F]`, then the shipped wasm-opt pass.
+fn build_package(pkg: &Path, features: Option<&str>) -> Result<()> {
+    let extra: Vec<&str> = features.map_or_else(Vec::new, |f| vec!["--", "--features", f]);
+    println!("$ wasm-pack build --target web --release --out-dir {} {}", pkg.display(), extra.join(" "));
     let status = Command::new("wasm-pack")
         .args(["build", "--target", "web", "--release", "--out-dir"])
         .arg(pkg)
+        .args(&extra)
         .current_dir(root())
         .status()
         .map_err(|e| Error::new(format!("cannot run wasm-pack ({e}); run `cargo xtask install` first")))?;
@@ -309,11 +311,15 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let options = parse(args)?;
     install::for_bench()?;
     let dir = bench_dir();
+    // The page needs the test-only SRP entry points (feature `testing`); the sizes are those of the package
+    // as published, built without them.
     let pkg = dir.join("pkg");
+    let shipped = dir.join("pkg-shipped");
     if options.build {
-        build_package(&pkg)?;
-    } else if !pkg.join("cognito_totp_bg.wasm").exists() {
-        return Err(Error::new("target/bench/pkg is not built; run without --no-build"));
+        build_package(&pkg, Some("testing"))?;
+        build_package(&shipped, None)?;
+    } else if !pkg.join("cognito_totp_bg.wasm").exists() || !shipped.join("cognito_totp_bg.wasm").exists() {
+        return Err(Error::new("target/bench/pkg{,-shipped} are not built; run without --no-build"));
     }
 
     let seed_path = root().join("emulator/seed/test.json");
@@ -333,7 +339,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
 
     let log = crate::process::logs_dir()?.join("bench-runner.log");
     let mut cmd = Command::new("node");
-    cmd.arg(root().join("bench/run.mjs")).arg(&pkg).arg(&site).arg(&url).arg(&results_path);
+    cmd.arg(root().join("bench/run.mjs")).arg(&pkg).arg(&site).arg(&url).arg(&results_path).arg(&shipped);
     if let Some(n) = options.n {
         cmd.env("BENCH_N", n.to_string());
     }

@@ -308,6 +308,9 @@ fn browser_tests(config: &Value, extra: &[&str], log: &str) -> Result<crate::pro
         "cognito-totp",
         "--target",
         "wasm32-unknown-unknown",
+        // browser_srp_testing exercises the test-only exports (srpPasswordClaim, SrpPrepared).
+        "--features",
+        "testing",
     ])
     .args(extra)
     // Passing tests print their `NOT RUN:` lines only when output is not captured.
