@@ -7,13 +7,12 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, KeyInit, Mac};
 use miniserde::json::{self, Value};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
+use super::b64;
 use super::error::Error;
 use super::secret::{Password, SecretString};
 use super::srp::{SrpClient, SrpError};
@@ -351,7 +350,7 @@ pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> Resu
         .map_err(|_| Error::invalid("clientSecret is not usable as an HMAC key"))?;
     mac.update(username.as_bytes());
     mac.update(client_id.as_bytes());
-    Ok(BASE64.encode(mac.finalize().into_bytes()))
+    Ok(b64::encode(&mac.finalize().into_bytes()))
 }
 
 fn srp_error(e: SrpError) -> Error {

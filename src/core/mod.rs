@@ -1,6 +1,7 @@
 //! The sans-IO core: plain Rust, tested natively. No JS, no network, no clock, no RNG of its own —
 //! those come in through the traits in [`transport`].
 
+mod b64;
 pub mod error;
 pub mod flow;
 pub mod otpauth;

@@ -21,7 +21,6 @@
 use core::fmt;
 use std::sync::OnceLock;
 
-use base64::Engine as _;
 use crypto_bigint::modular::ConstMontyForm;
 use cognito_totp_mont::{self as mont, Modulus};
 use crypto_bigint::{U64, U256, U512, U1024, U2048, U3072, const_monty_params};
@@ -30,6 +29,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::core::b64;
 use crate::core::secret::Password;
 
 const_monty_params!(
@@ -242,9 +242,7 @@ impl SrpClient {
         timestamp: &str,
     ) -> Result<(PasswordClaim, Derived), SrpError> {
         let pool_name = pool_name(pool_id)?;
-        let secret_block = base64::engine::general_purpose::STANDARD
-            .decode(secret_block_b64)
-            .map_err(|_| SrpError::InvalidBase64)?;
+        let secret_block = b64::decode(secret_block_b64).ok_or(SrpError::InvalidBase64)?;
         let salt = parse_hex(salt_hex, "SALT")?;
         let b_bytes = parse_hex(srp_b_hex, "SRP_B")?;
         let d = self.derive(pool_name, user_id_for_srp, password, &salt, &b_bytes)?;
@@ -257,7 +255,7 @@ impl SrpClient {
         mac.update(timestamp.as_bytes());
         let signature = mac.finalize().into_bytes();
         let claim = PasswordClaim {
-            signature_b64: base64::engine::general_purpose::STANDARD.encode(signature),
+            signature_b64: b64::encode(&signature),
             secret_block_b64: secret_block_b64.to_owned(),
             timestamp: timestamp.to_owned(),
         };
