@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use miniserde::json::{self, Object, Value};
+use miniserde::json;
 use miniserde::Deserialize;
 
 use super::error::{is_retryable_type, Error};
@@ -27,17 +27,27 @@ pub fn headers(operation: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// A JSON object under construction that leaves out absent members.
+/// A JSON object under construction that leaves out absent members. Members are kept as rendered
+/// JSON, sorted by name (the order the earlier `miniserde::json::Object` gave), and written out by
+/// hand: going through `miniserde::json::Value` linked its whole serializer, floats included.
 #[derive(Default)]
-pub struct Body(Object);
+pub struct Body(Vec<(String, String)>);
 
 impl Body {
     pub fn new() -> Self {
-        Body(Object::new())
+        Body(Vec::new())
     }
-    pub fn str(mut self, key: &str, value: &str) -> Self {
-        self.0.insert(key.to_owned(), Value::String(value.to_owned()));
+    fn member(mut self, key: &str, rendered: String) -> Self {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            Ok(i) => self.0[i].1 = rendered,
+            Err(i) => self.0.insert(i, (key.to_owned(), rendered)),
+        }
         self
+    }
+    pub fn str(self, key: &str, value: &str) -> Self {
+        let mut out = String::with_capacity(value.len() + 2);
+        write_str(&mut out, value);
+        self.member(key, out)
     }
     pub fn opt_str(self, key: &str, value: Option<&str>) -> Self {
         match value {
@@ -45,21 +55,15 @@ impl Body {
             None => self,
         }
     }
-    pub fn bool(mut self, key: &str, value: bool) -> Self {
-        self.0.insert(key.to_owned(), Value::Bool(value));
-        self
+    pub fn bool(self, key: &str, value: bool) -> Self {
+        self.member(key, if value { "true" } else { "false" }.to_owned())
     }
-    pub fn map(mut self, key: &str, entries: &BTreeMap<String, String>) -> Self {
-        let mut obj = Object::new();
-        for (k, v) in entries {
-            obj.insert(k.clone(), Value::String(v.clone()));
-        }
-        self.0.insert(key.to_owned(), Value::Object(obj));
-        self
+    pub fn map(self, key: &str, entries: &BTreeMap<String, String>) -> Self {
+        let body = entries.iter().fold(Body::new(), |b, (k, v)| b.str(k, v));
+        self.object(key, body)
     }
-    pub fn object(mut self, key: &str, value: Body) -> Self {
-        self.0.insert(key.to_owned(), Value::Object(value.0));
-        self
+    pub fn object(self, key: &str, value: Body) -> Self {
+        self.member(key, value.into_json())
     }
     pub fn opt_object(self, key: &str, value: Option<Body>) -> Self {
         match value {
@@ -68,8 +72,44 @@ impl Body {
         }
     }
     pub fn into_json(self) -> String {
-        json::to_string(&Value::Object(self.0))
+        let mut out = String::from("{");
+        for (i, (k, v)) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_str(&mut out, k);
+            out.push(':');
+            out.push_str(v);
+        }
+        out.push('}');
+        out
     }
+}
+
+/// A JSON string literal with the escapes serde_json and miniserde write: `\"`, `\\`, the short
+/// forms `\b \t \n \f \r`, `\u00XX` (lowercase hex) for the other control characters, all else as is.
+fn write_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            c if u32::from(c) < 0x20 => {
+                let b = u32::from(c) as usize;
+                out.push_str("\\u00");
+                out.push(char::from(HEX[b >> 4]));
+                out.push(char::from(HEX[b & 15]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 // ---- requests -------------------------------------------------------------------------------
@@ -355,6 +395,7 @@ pub fn parse_error(operation: &str, response: &HttpResponse) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use miniserde::json::{Object, Value};
 
     #[test]
     fn error_types_lose_namespace_and_suffix() {
@@ -388,6 +429,36 @@ mod tests {
         let body = Body::new().str("K", "a\"b\\c\n\u{1}ü").into_json();
         assert_eq!(miniserde::json::from_str::<Value>(&body).map(|v| json::to_string(&v)).ok(), Some(body.clone()));
         assert!(body.contains(r#"a\"b\\c\n"#), "{body}");
+    }
+
+    #[test]
+    fn bodies_are_what_miniserde_wrote_for_the_same_object() {
+        let every_char: String = (0u32..0x80).chain([0xe9, 0x2028, 0x1f600]).filter_map(char::from_u32).collect();
+        let mut map = BTreeMap::new();
+        map.insert("zeta".to_owned(), every_char.clone());
+        map.insert("Alpha".to_owned(), String::new());
+        let body = Body::new()
+            .bool("On", false)
+            .str("b", &every_char)
+            .map("M", &map)
+            .object("Nested", Body::new().bool("x", true).str("a", "1"))
+            .str("b", "replaced")
+            .into_json();
+
+        let mut expected = Object::new();
+        expected.insert("On".into(), Value::Bool(false));
+        expected.insert("b".into(), Value::String("replaced".into()));
+        let mut m = Object::new();
+        for (k, v) in &map {
+            m.insert(k.clone(), Value::String(v.clone()));
+        }
+        expected.insert("M".into(), Value::Object(m));
+        let mut nested = Object::new();
+        nested.insert("x".into(), Value::Bool(true));
+        nested.insert("a".into(), Value::String("1".into()));
+        expected.insert("Nested".into(), Value::Object(nested));
+        assert_eq!(body, json::to_string(&Value::Object(expected)));
+        assert_eq!(Body::new().into_json(), "{}");
     }
 
     #[test]
