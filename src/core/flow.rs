@@ -8,7 +8,8 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use hmac::{Hmac, KeyInit, Mac};
-use miniserde::json::{self, Value};
+use miniserde::de::{Deserialize, Map, Seq, Visitor};
+use miniserde::json;
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -876,13 +877,112 @@ fn json_string_list(text: Option<&str>) -> Vec<String> {
 
 /// `userAttributes` is a JSON object as text; non-string values are dropped.
 fn json_string_map(text: Option<&str>) -> BTreeMap<String, String> {
-    let Some(Value::Object(obj)) = text.and_then(|t| json::from_str::<Value>(t).ok()) else {
-        return BTreeMap::new();
-    };
-    obj.into_iter()
-        .filter_map(|(k, v)| match v {
-            Value::String(s) => Some((k, s)),
-            _ => None,
-        })
-        .collect()
+    text.and_then(|t| json::from_str::<StringMembers>(t).ok()).map(|m| m.0).unwrap_or_default()
+}
+
+/// A JSON object's string members. Not `miniserde::json::Value`: building Values linked a second
+/// object model into the wasm (~2 KB gzip) for this one lenient map.
+struct StringMembers(BTreeMap<String, String>);
+
+/// A member value: the string, or `None` for any other JSON value (skipped).
+struct StringOrSkip(Option<String>);
+
+struct MembersBuilder<'a> {
+    out: &'a mut Option<StringMembers>,
+    map: BTreeMap<String, String>,
+    key: Option<String>,
+    value: Option<StringOrSkip>,
+}
+
+impl MembersBuilder<'_> {
+    /// Files the previous member; a later duplicate replaces it, as in a JSON object model.
+    fn shift(&mut self) {
+        if let (Some(k), Some(StringOrSkip(v))) = (self.key.take(), self.value.take()) {
+            match v {
+                Some(v) => self.map.insert(k, v),
+                None => self.map.remove(&k),
+            };
+        }
+    }
+}
+
+impl Map for MembersBuilder<'_> {
+    fn key(&mut self, k: &str) -> miniserde::Result<&mut dyn Visitor> {
+        self.shift();
+        self.key = Some(k.to_owned());
+        Ok(Deserialize::begin(&mut self.value))
+    }
+    fn finish(&mut self) -> miniserde::Result<()> {
+        self.shift();
+        *self.out = Some(StringMembers(core::mem::take(&mut self.map)));
+        Ok(())
+    }
+}
+
+miniserde::make_place!(Place);
+
+impl Deserialize for StringMembers {
+    fn begin(out: &mut Option<Self>) -> &mut dyn Visitor {
+        Place::new(out)
+    }
+}
+
+impl Visitor for Place<StringMembers> {
+    fn map(&mut self) -> miniserde::Result<Box<dyn Map + '_>> {
+        Ok(Box::new(MembersBuilder { out: &mut self.out, map: BTreeMap::new(), key: None, value: None }))
+    }
+}
+
+impl Deserialize for StringOrSkip {
+    fn begin(out: &mut Option<Self>) -> &mut dyn Visitor {
+        Place::new(out)
+    }
+}
+
+impl Visitor for Place<StringOrSkip> {
+    fn string(&mut self, s: &str) -> miniserde::Result<()> {
+        self.out = Some(StringOrSkip(Some(s.to_owned())));
+        Ok(())
+    }
+    fn null(&mut self) -> miniserde::Result<()> {
+        self.out = Some(StringOrSkip(None));
+        Ok(())
+    }
+    fn boolean(&mut self, _: bool) -> miniserde::Result<()> {
+        self.null()
+    }
+    fn negative(&mut self, _: i64) -> miniserde::Result<()> {
+        self.null()
+    }
+    fn nonnegative(&mut self, _: u64) -> miniserde::Result<()> {
+        self.null()
+    }
+    fn float(&mut self, _: f64) -> miniserde::Result<()> {
+        self.null()
+    }
+    fn seq(&mut self) -> miniserde::Result<Box<dyn Seq + '_>> {
+        self.out = Some(StringOrSkip(None));
+        <dyn Visitor>::ignore().seq()
+    }
+    fn map(&mut self) -> miniserde::Result<Box<dyn Map + '_>> {
+        self.out = Some(StringOrSkip(None));
+        <dyn Visitor>::ignore().map()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_string_map;
+
+    #[test]
+    fn user_attributes_keep_string_members_only() {
+        let text = r#"{"email":"a@example.com","email_verified":"true","n":1,"neg":-2,"f":1.5,"b":true,"z":null,
+            "arr":[1,{"x":"y"}],"obj":{"k":"v"},"dup":"x","dup":2,"dup2":1,"dup2":"s","esc":"\u00e9\n"}"#;
+        let map = json_string_map(Some(text));
+        let got: Vec<(&str, &str)> = map.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(got, [("dup2", "s"), ("email", "a@example.com"), ("email_verified", "true"), ("esc", "é\n")]);
+        for not_an_object in [None, Some(""), Some("[]"), Some("\"s\""), Some("{"), Some("{\"a\":\"b\"} x")] {
+            assert!(json_string_map(not_an_object).is_empty(), "{not_an_object:?}");
+        }
+    }
 }
