@@ -684,6 +684,16 @@ fn missing_members_are_protocol_errors() {
 }
 
 #[test]
+fn get_user_attributes_keep_the_last_of_a_repeated_name_and_skip_nameless_ones() {
+    let s = replaying(vec![ok(
+        r#"{"Username":"alice","UserAttributes":[{"Name":"b","Value":"1"},{"Value":"orphan"},{"Name":"a"},{"Name":"b","Value":"2"}]}"#,
+    )]);
+    let user = run(s.client.get_user("access-1")).unwrap();
+    let got: Vec<(&str, &str)> = user.attributes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(got, [("a", ""), ("b", "2")]);
+}
+
+#[test]
 fn a_server_b_of_zero_mod_n_is_refused_before_answering() {
     let (input, _) = vector("plain-ascii");
     const N: &str = concat!(
