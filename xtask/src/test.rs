@@ -31,7 +31,7 @@ const STAGES: [(u8, &str, &str); 8] = [
         "package",
         "wasm-pack build --target bundler and its package.json",
     ),
-    (7, "fuzz", "each cargo-fuzz target for 10 s (nightly)"),
+    (7, "fuzz", "each cargo-fuzz target for 8 s (nightly)"),
     (8, "load", "emulator: 200 concurrent sign-ins, kill -9, malformed input"),
 ];
 
