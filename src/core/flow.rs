@@ -892,19 +892,15 @@ struct StringOrSkip(Option<String>);
 
 struct MembersBuilder<'a> {
     out: &'a mut Option<StringMembers>,
-    map: BTreeMap<String, String>,
-    key: Option<String>,
+    members: Vec<(String, Option<String>)>,
     value: Option<StringOrSkip>,
 }
 
 impl MembersBuilder<'_> {
-    /// Files the previous member; a later duplicate replaces it, as in a JSON object model.
+    /// Files the value of the member just read.
     fn shift(&mut self) {
-        if let (Some(k), Some(StringOrSkip(v))) = (self.key.take(), self.value.take()) {
-            match v {
-                Some(v) => self.map.insert(k, v),
-                None => self.map.remove(&k),
-            };
+        if let (Some(last), Some(StringOrSkip(v))) = (self.members.last_mut(), self.value.take()) {
+            last.1 = v;
         }
     }
 }
@@ -912,12 +908,22 @@ impl MembersBuilder<'_> {
 impl Map for MembersBuilder<'_> {
     fn key(&mut self, k: &str) -> miniserde::Result<&mut dyn Visitor> {
         self.shift();
-        self.key = Some(k.to_owned());
+        self.members.push((k.to_owned(), None));
         Ok(Deserialize::begin(&mut self.value))
     }
     fn finish(&mut self) -> miniserde::Result<()> {
         self.shift();
-        *self.out = Some(StringMembers(core::mem::take(&mut self.map)));
+        // A repeated name takes its last value, as in a JSON object model, and that value decides
+        // whether the member is kept (a map `remove` would link B-tree rebalancing for this corner).
+        let mut map = BTreeMap::new();
+        for (i, (k, v)) in self.members.iter().enumerate() {
+            if let Some(v) = v
+                && !self.members[i + 1..].iter().any(|(later, _)| later == k)
+            {
+                map.insert(k.clone(), v.clone());
+            }
+        }
+        *self.out = Some(StringMembers(map));
         Ok(())
     }
 }
@@ -932,7 +938,7 @@ impl Deserialize for StringMembers {
 
 impl Visitor for Place<StringMembers> {
     fn map(&mut self) -> miniserde::Result<Box<dyn Map + '_>> {
-        Ok(Box::new(MembersBuilder { out: &mut self.out, map: BTreeMap::new(), key: None, value: None }))
+        Ok(Box::new(MembersBuilder { out: &mut self.out, members: Vec::new(), value: None }))
     }
 }
 
