@@ -444,7 +444,9 @@ async fn throttling_is_retried_with_bounded_backoff_then_given_up() {
         ok(api.call("getUser", &[token.as_str().into()]).await, "throttled GetUser");
         let took = js_sys::Date::now() - started;
         assert!(took >= if times == 1 { 50.0 } else { 150.0 }, "{times} throttles: no backoff ({took} ms)");
-        assert!(took < 1000.0, "{times} throttles: {took} ms");
+        // The upper bounds only prove the backoff is bounded (the pauses total ≤ 300 ms); they leave
+        // room for a loaded 2-core CI machine, where one emulator call alone can take hundreds of ms.
+        assert!(took < 3000.0, "{times} throttles: {took} ms");
         assert_eq!(count(&emu.ops().await, "GetUser"), times as usize + 1);
     }
     // Concurrent sign-ins on one object, throttled along the way, each finish on their own.
@@ -470,7 +472,7 @@ async fn throttling_is_retried_with_bounded_backoff_then_given_up() {
         let started = js_sys::Date::now();
         assert_eq!(step_type(&ok(api.sign_in("plain", &pw).await, "throttled once")), "done");
         let extra = js_sys::Date::now() - started - unthrottled;
-        assert!(extra < 1000.0, "throttled {target} once: {extra} ms more than a plain sign-in");
+        assert!(extra < 3000.0, "throttled {target} once: {extra} ms more than a plain sign-in");
 
         emu.reset().await;
         emu.fault(target, "throttle", 10, 0).await;
