@@ -12,6 +12,9 @@ let signInName = "";
 let tokens = null;
 let pendingStep = null;
 let enrollment = null; // { mode: "challenge" | "account", setup }
+// A client made when the password field gains focus, with its next sign-in's SRP key computed ahead
+// (`prepare()`), so pressing "Sign in" only pays for the rest of the SRP work.
+let warm = null; // { pool, client }
 
 const $ = (id) => {
   const el = document.getElementById(id);
@@ -145,6 +148,7 @@ async function start() {
   }));
   $("pool-field").hidden = config.pools.length < 2;
   select.addEventListener("change", showPoolId);
+  $("signin-form").addEventListener("focusin", warmUp);
   showPoolId();
   renderDemoUsers();
   document.documentElement.dataset.ready = "true";
@@ -221,6 +225,24 @@ function currentPool() {
   return config.pools.find((pool, index) => poolValue(pool, index) === value) ?? config.pools[0];
 }
 
+function warmUp() {
+  const pool = currentPool();
+  if (warm?.pool === pool) return;
+  try {
+    const prepared = makeClient(pool);
+    prepared.prepare();
+    warm = { pool, client: prepared };
+  } catch {
+    warm = null; // a bad pool configuration is reported by the sign-in itself
+  }
+}
+
+function takeClient(pool) {
+  const taken = warm?.pool === pool ? warm.client : makeClient(pool);
+  warm = null; // the prepared key serves one sign-in only
+  return taken;
+}
+
 function makeClient(pool) {
   const options = { userPoolId: pool.poolId, clientId: pool.clientId };
   if (typeof config.endpoint === "string" && config.endpoint !== "") options.endpoint = config.endpoint;
@@ -291,7 +313,7 @@ $("signin-form").addEventListener("submit", (event) => {
   if (username === "") return invalid($("username"), "Enter your username.");
   if (password === "") return invalid($("password"), "Enter your password.");
   busy(form, "Signing in…", async () => {
-    client = makeClient(currentPool());
+    client = takeClient(currentPool());
     signInName = username;
     enrollment = null;
     let step;
