@@ -153,25 +153,3 @@ fn debug_output_holds_no_secret() {
     // A is public and useful when debugging a sign-in.
     assert!(dumps[0].contains(&client.a_hex()));
 }
-
-/// Native timing of the client's SRP step: `cargo test --release -p cognito-totp --test srp_vectors -- --ignored --nocapture`
-#[test]
-#[ignore = "benchmark"]
-fn bench_password_claim() {
-    let (i, _) = sample();
-    let pw = Password::new(i.password.clone());
-    let t = cognito_timestamp(i.unix_seconds);
-    let a = a_bytes(&i.a_hex);
-    // Per-call times, reported as min and median: the machine is shared, so the minimum is the honest figure.
-    let mut times: Vec<f64> = (0..30)
-        .map(|_| {
-            let start = std::time::Instant::now();
-            let client = SrpClient::new(&a).unwrap();
-            let claim = client.password_claim(&i.pool_id, &i.user_id_for_srp, &pw, &i.salt_hex, &i.b_hex, &i.secret_block, &t);
-            std::hint::black_box(claim.unwrap());
-            start.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    println!("SrpClient::new + password_claim, 30 runs: min {:.2} ms, median {:.2} ms", times[0], times[15]);
-}

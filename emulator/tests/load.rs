@@ -6,7 +6,7 @@
 //! - `concurrent_sign_ins_and_enrollments`: 200 users at once, each
 //!   created, signed in with SRP, enrolled in TOTP and signed in again through SOFTWARE_TOKEN_MFA;
 //!   another user's code is refused, every user sees only their own state.
-//! - `acknowledged_enrollments_survive_kill_9`: three rounds of 200
+//! - `acknowledged_enrollments_survive_kill_9`: three rounds (`LOAD_KILL_ROUNDS`, 1 in `cargo xtask test`) of 200
 //!   concurrent enrollments with `--state`, each ended by kill -9 in the middle; after every restart
 //!   every acknowledged write is still there and the state file parses.
 //! - `malformed_requests_get_4xx_and_the_process_stays_up`: wrong types, 10 MiB, 100k nested `[`,
@@ -370,7 +370,8 @@ fn concurrent_sign_ins_and_enrollments() {
 
 #[test]
 fn acknowledged_enrollments_survive_kill_9() {
-    const ROUNDS: usize = 3;
+    // `cargo xtask load` runs 3 rounds; the `cargo xtask test` stage sets LOAD_KILL_ROUNDS=1 to stay quick.
+    let rounds: usize = std::env::var("LOAD_KILL_ROUNDS").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or(3);
     let dir = temp_dir("kill9");
     let state = dir.join("state.json");
     let p = Arc::new(optional_pool());
@@ -380,7 +381,7 @@ fn acknowledged_enrollments_survive_kill_9() {
     // Users, verified tokens and preferences found after the last restart.
     let mut found = [0usize; 3];
 
-    for round in 0..ROUNDS {
+    for round in 0..rounds {
         let emu = Emulator::start(&state);
         let addr = emu.addr.clone();
         let records: Arc<Vec<Mutex<Enrollment>>> = Arc::new((0..USERS).map(|_| Mutex::new(Enrollment::default())).collect());
@@ -461,7 +462,7 @@ fn acknowledged_enrollments_survive_kill_9() {
     }
     let count = |f: fn(&Enrollment) -> bool| acked.values().filter(|e| f(e)).count();
     println!(
-        "LOAD kill9 rounds={ROUNDS} kills_survived={ROUNDS} concurrency={USERS} acknowledged/found after restart: \
+        "LOAD kill9 rounds={rounds} kills_survived={rounds} concurrency={USERS} acknowledged/found after restart: \
          users={}/{} verified_tokens={}/{} preferences={}/{}; verified users signing in with their TOTP afterwards={}/{}; \
          clients cut off by the kills={in_flight_failures} requests={} p50={}ms p99={}ms",
         count(|e| e.created),

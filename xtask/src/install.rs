@@ -17,6 +17,7 @@ pub fn all() -> Result<()> {
     npm_packages()?;
     bench_npm_packages()?;
     python_venv()?;
+    crate::hardening::install_cargo_fuzz()?;
     Ok(())
 }
 
