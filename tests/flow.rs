@@ -15,10 +15,15 @@ use std::task::{Context, Poll, Waker};
 
 use cognito_totp::core::flow::{AssociateWith, Client, Config, MfaKind, MfaPreference, Preference, Step};
 use cognito_totp::core::secret::{Password, SecretString};
+use cognito_totp::core::srp::N_HEX;
 use cognito_totp::core::transport::{Clock, HttpRequest, HttpResponse, Random, Transport, TransportError};
 use cognito_totp::core::Error;
 use miniserde::json::{self, Value};
-use miniserde::Deserialize;
+
+#[path = "common/srp_vectors.rs"]
+mod srp_vectors;
+
+use srp_vectors::{Input, Output, a_bytes};
 
 // ---- the doubles ------------------------------------------------------------------------------
 
@@ -125,58 +130,13 @@ fn run<F: Future>(f: F) -> F::Output {
 
 // ---- SRP vectors ------------------------------------------------------------------------------
 
-#[derive(Deserialize)]
-struct SrpFile {
-    cases: Vec<SrpCase>,
-}
-#[derive(Deserialize)]
-struct SrpCase {
-    name: String,
-    input: SrpInput,
-    output: SrpOutput,
-}
-#[derive(Deserialize, Clone)]
-struct SrpInput {
-    #[serde(rename = "poolId")]
-    pool_id: String,
-    #[serde(rename = "userIdForSrp")]
-    user_id_for_srp: String,
-    password: String,
-    #[serde(rename = "aHex")]
-    a_hex: String,
-    #[serde(rename = "bHex")]
-    b_hex: String,
-    #[serde(rename = "saltHex")]
-    salt_hex: String,
-    #[serde(rename = "secretBlock")]
-    secret_block: String,
-    #[serde(rename = "unixSeconds")]
-    unix_seconds: u64,
-}
-#[derive(Deserialize, Clone)]
-struct SrpOutput {
-    #[serde(rename = "A")]
-    a: String,
-    timestamp: String,
-    signature: String,
-}
-
-fn vector(name: &str) -> (SrpInput, SrpOutput) {
-    let file: SrpFile = json::from_str(include_str!("vectors/srp.json")).unwrap();
-    let case = file.cases.into_iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no vector {name}"));
+fn vector(name: &str) -> (Input, Output) {
+    let case = srp_vectors::load().cases.into_iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no vector {name}"));
     (case.input, case.output)
 }
 
-fn a_bytes(hex: &str) -> [u8; 128] {
-    let mut out = [0u8; 128];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
-    }
-    out
-}
-
 /// The PASSWORD_VERIFIER challenge a server would send for this vector.
-fn password_verifier(input: &SrpInput, username: &str) -> Reply {
+fn password_verifier(input: &Input, username: &str) -> Reply {
     ok(&format!(
         r#"{{"ChallengeName":"PASSWORD_VERIFIER","ChallengeParameters":{{"SALT":"{}","SECRET_BLOCK":"{}","SRP_B":"{}","USERNAME":"{username}","USER_ID_FOR_SRP":"{}"}},"Session":"session-verifier"}}"#,
         input.salt_hex, input.secret_block, input.b_hex, input.user_id_for_srp
@@ -187,13 +147,13 @@ const CLIENT_ID: &str = "client123";
 const SECRET: &str = "topsecret";
 
 struct Setup {
-    input: SrpInput,
-    output: SrpOutput,
+    input: Input,
+    output: Output,
     replay: Replay,
     client: Client<Replay, FixedClock, FixedRandom>,
 }
 
-fn setup_with(name: &str, secret: Option<&str>, replies: impl FnOnce(&SrpInput) -> Vec<Reply>) -> Setup {
+fn setup_with(name: &str, secret: Option<&str>, replies: impl FnOnce(&Input) -> Vec<Reply>) -> Setup {
     let (input, output) = vector(name);
     let replay = Replay::new(replies(&input));
     let config = Config {
@@ -302,7 +262,7 @@ fn srp_sign_in_sends_exact_requests_and_the_sdk_signature() {
         requests[0].body,
         format!(
             r#"{{"AuthFlow":"USER_SRP_AUTH","AuthParameters":{{"SRP_A":"{}","USERNAME":"alice"}},"ClientId":"client123"}}"#,
-            s.output.a
+            s.output.big_a
         )
     );
     assert_eq!(
@@ -317,12 +277,11 @@ fn srp_sign_in_sends_exact_requests_and_the_sdk_signature() {
 
 #[test]
 fn every_vector_signs_like_the_sdk_through_the_client() {
-    let file: SrpFile = json::from_str(include_str!("vectors/srp.json")).unwrap();
-    for case in file.cases {
+    for case in srp_vectors::load().cases {
         let s = setup_with(&case.name, None, |input| vec![password_verifier(input, "typed-name"), ok(&fixture("tokens"))]);
         sign_in(&s).unwrap_or_else(|e| panic!("{}: {e}", case.name));
         let bodies = s.replay.bodies();
-        assert_eq!(text(&bodies[0], &["AuthParameters", "SRP_A"]), case.output.a, "{}", case.name);
+        assert_eq!(text(&bodies[0], &["AuthParameters", "SRP_A"]), case.output.big_a, "{}", case.name);
         let responses = &["ChallengeResponses"];
         assert_eq!(text(&bodies[1], &[responses[0], "PASSWORD_CLAIM_SIGNATURE"]), case.output.signature, "{}", case.name);
         assert_eq!(text(&bodies[1], &[responses[0], "TIMESTAMP"]), case.output.timestamp, "{}", case.name);
@@ -696,17 +655,7 @@ fn get_user_attributes_keep_the_last_of_a_repeated_name_and_skip_nameless_ones()
 #[test]
 fn a_server_b_of_zero_mod_n_is_refused_before_answering() {
     let (input, _) = vector("plain-ascii");
-    const N: &str = concat!(
-        "ffffffffffffffffc90fdaa22168c234c4c6628b80dc1cd129024e088a67cc74020bbea63b139b22514a08798e3404dd",
-        "ef9519b3cd3a431b302b0a6df25f14374fe1356d6d51c245e485b576625e7ec6f44c42e9a637ed6b0bff5cb6f406b7ed",
-        "ee386bfb5a899fa5ae9f24117c4b1fe649286651ece45b3dc2007cb8a163bf0598da48361c55d39a69163fa8fd24cf5f",
-        "83655d23dca3ad961c62f356208552bb9ed529077096966d670c354e4abc9804f1746c08ca18217c32905e462e36ce3b",
-        "e39e772c180e86039b2783a2ec07a28fb5c55df06f4c52c9de2bcbf6955817183995497cea956ae515d2261898fa0510",
-        "15728e5a8aaac42dad33170d04507a33a85521abdf1cba64ecfb850458dbef0a8aea71575d060c7db3970f85a6e1e4c7",
-        "abf5ae8cdb0933d71e8c94e04a25619dcee3d2261ad2ee6bf12ffa06d98a0864d87602733ec86a64521f2b18177b200c",
-        "bbe117577a615d6c770988c0bad946e208e24fa074e5ab3143db5bfce0fd108e4b82d120a93ad2caffffffffffffffff",
-    );
-    for b in ["0", N] {
+    for b in ["0", N_HEX] {
         let mut bad = input.clone();
         bad.b_hex = b.to_owned();
         let s = signing_in(vec![]);
@@ -937,12 +886,12 @@ fn a_prepared_key_serves_the_next_sign_in_only() {
     let password = Password::new(input.password.clone());
 
     run(client.sign_in("alice", &password)).unwrap();
-    assert_eq!(sent_srp_a(&replay, 0), output.a, "the sign-in used the prepared key");
+    assert_eq!(sent_srp_a(&replay, 0), output.big_a, "the sign-in used the prepared key");
     assert_eq!(text(&replay.bodies()[1], &["ChallengeResponses", "PASSWORD_CLAIM_SIGNATURE"]), output.signature);
 
     run(client.sign_in("alice", &password)).unwrap();
     let second = sent_srp_a(&replay, 2);
-    assert_ne!(second, output.a, "a prepared key must never serve two sign-ins");
-    assert_eq!(second, vector("non-ascii").1.a, "the second sign-in drew a fresh a");
+    assert_ne!(second, output.big_a, "a prepared key must never serve two sign-ins");
+    assert_eq!(second, vector("non-ascii").1.big_a, "the second sign-in drew a fresh a");
     assert_eq!(replay.left(), 0);
 }
