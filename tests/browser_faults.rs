@@ -25,6 +25,11 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
+#[path = "common/browser.rs"]
+mod browser;
+
+use browser::{obj, prop, prop_str, set};
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 // ---- the server under test ---------------------------------------------------------------------
@@ -166,26 +171,6 @@ impl Emu {
 }
 
 // ---- JS plumbing -------------------------------------------------------------------------------
-
-fn obj(entries: &[(&str, JsValue)]) -> Object {
-    let o = Object::new();
-    for (k, v) in entries {
-        set(&o, k, v);
-    }
-    o
-}
-
-fn set(o: &Object, k: &str, v: &JsValue) {
-    Reflect::set(o, &JsValue::from_str(k), v).unwrap();
-}
-
-fn prop(v: &JsValue, key: &str) -> JsValue {
-    Reflect::get(v, &JsValue::from_str(key)).unwrap()
-}
-
-fn prop_str(v: &JsValue, key: &str) -> String {
-    prop(v, key).as_string().unwrap_or_else(|| panic!("{key} is not a string on {v:?}"))
-}
 
 fn describe(e: &JsValue) -> String {
     format!("{}: {}", prop(e, "name").as_string().unwrap_or_default(), prop(e, "message").as_string().unwrap_or_default())

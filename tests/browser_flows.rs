@@ -16,12 +16,17 @@
 use std::collections::BTreeMap;
 
 use cognito_totp::wasm::{CognitoTotp, totp_code};
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Object, Promise};
 use miniserde::json::{self, Value};
 use miniserde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
+
+#[path = "common/browser.rs"]
+mod browser;
+
+use browser::{obj, prop, prop_str, set};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -251,26 +256,6 @@ impl SeedUser {
 }
 
 // ---- JS plumbing ------------------------------------------------------------------------------
-
-fn obj(entries: &[(&str, JsValue)]) -> Object {
-    let o = Object::new();
-    for (k, v) in entries {
-        set(&o, k, v);
-    }
-    o
-}
-
-fn set(o: &Object, k: &str, v: &JsValue) {
-    Reflect::set(o, &JsValue::from_str(k), v).unwrap();
-}
-
-fn prop(v: &JsValue, key: &str) -> JsValue {
-    Reflect::get(v, &JsValue::from_str(key)).unwrap()
-}
-
-fn prop_str(v: &JsValue, key: &str) -> String {
-    prop(v, key).as_string().unwrap_or_else(|| panic!("{key} is not a string on {v:?}"))
-}
 
 async fn ok(p: Promise) -> JsValue {
     match JsFuture::from(p).await {
