@@ -1,36 +1,54 @@
 //! # cognito-totp
 //!
 //! Sign in to an Amazon Cognito user pool with `USER_SRP_AUTH`, answer every MFA challenge, and
-//! enroll a TOTP authenticator (QR code rendered locally as SVG) — from Rust or, compiled to
-//! WebAssembly, from JavaScript (`npm i cognito-totp`).
+//! enroll a TOTP authenticator (QR code rendered locally as SVG) from JavaScript (`npm i cognito-totp`).
 //!
-//! The crate is a sans-IO [`core`] (SRP, TIMESTAMP, TOTP, otpauth URI, QR → SVG, the Cognito
-//! messages and the sign-in state machine [`core::flow::Client`]) driven over the
-//! [`core::transport::Transport`] trait, plus a thin wasm-bindgen layer (wasm32 only) that
-//! supplies `fetch`, `Date.now()` and `crypto.getRandomValues` and exports the `CognitoTotp` class.
+//! The package is split in two, so that it stays small:
 //!
-//! ## The sign-in, step by step
+//! - **this crate, the wasm kernel**: what JS cannot do fast or small — the SRP arithmetic (3072-bit
+//!   constant-time exponentiation, [`core::srp`]), SHA-256/HMAC/HKDF, the TIMESTAMP string, SECRET_HASH,
+//!   RFC 6238 TOTP, the otpauth URI and the QR encoder with its SVG writer. All synchronous and sans-IO: no
+//!   network, clock or RNG of its own (the caller passes the time and 128 random bytes). Built for the package
+//!   with `--no-default-features`: `#![no_std]` + alloc, a panic handler that traps, and no `core::fmt` on any
+//!   wasm code path, so neither std's panic machinery nor the formatting code is linked.
+//! - **the JS protocol layer** (`js/` in the repository): the public `CognitoTotp` class and free functions, the
+//!   Cognito JSON requests over `fetch`, retries with backoff, the challenge state machine, the step objects and
+//!   the named errors. The browser already provides JSON, fetch and promises, so none of that is in the wasm.
+//!
+//! The kernel's JS exports (`kernel.js`; apps import the JS layer, never the kernel):
+//!
+//! | export | does |
+//! |---|---|
+//! | `new SrpKey(random)` | `a` from 128 random bytes, A = g^a; `srpA` getter; `passwordClaim(poolName, userIdForSrp, password, saltHex, srpBHex, secretBlock, timestamp)` → PASSWORD_CLAIM_SIGNATURE, consuming the key |
+//! | `srpTimestamp(unixSeconds)` | TIMESTAMP, `Tue Jun 3 07:05:06 UTC 2025` |
+//! | `secretHash(clientSecret, username, clientId)` | SECRET_HASH |
+//! | `totpCode(secret, unixSeconds)` | the 6-digit RFC 6238 code |
+//! | `otpauthUri(secret, issuer, account)` | the key URI for authenticator apps |
+//! | `qrSvg(text, ecc?, border?, dark?, light?, title?)` | one-`<path>` SVG QR code |
+//!
+//! Failures throw a JS `Error` with a fixed English message; the JS layer names it.
+//!
+//! ## The sign-in, step by step (driven by the JS layer)
 //!
 //! | # | request (`X-Amz-Target`) | sends | Cognito answers | next |
 //! |---|---|---|---|---|
 //! | 1 | `InitiateAuth` `USER_SRP_AUTH` | `USERNAME`, `SRP_A` = g^a mod N (`SECRET_HASH`) | `PASSWORD_VERIFIER`: `SALT`, `SRP_B`, `SECRET_BLOCK`, `USER_ID_FOR_SRP`, Session | 2 |
 //! | 2 | `RespondToAuthChallenge` `PASSWORD_VERIFIER` | `USERNAME` = `USER_ID_FOR_SRP`, `PASSWORD_CLAIM_SECRET_BLOCK`, `TIMESTAMP`, `PASSWORD_CLAIM_SIGNATURE` = HMAC(key, pool ‖ user ‖ block ‖ time) | tokens → `done`, or a challenge below | |
-//! | | `SOFTWARE_TOKEN_MFA` → step `totpCode` | `SOFTWARE_TOKEN_MFA_CODE` ([`core::flow::Client::confirm_totp`]) | tokens | |
+//! | | `SOFTWARE_TOKEN_MFA` → step `totpCode` | `SOFTWARE_TOKEN_MFA_CODE` | tokens | |
 //! | | `MFA_SETUP` → step `mfaSetup` | `AssociateSoftwareToken{Session}` → secret (QR); `VerifySoftwareToken{Session, UserCode}` → new Session; `RespondToAuthChallenge MFA_SETUP` | tokens | |
 //! | | `NEW_PASSWORD_REQUIRED` → step `newPassword` | `NEW_PASSWORD`, `userAttributes.*` | tokens or another challenge | |
 //! | | `SELECT_MFA_TYPE` → step `selectMfa` | `ANSWER` = `SOFTWARE_TOKEN_MFA` / `SMS_MFA` / `EMAIL_OTP` | the chosen code challenge | |
 //! | | `SMS_MFA` / `EMAIL_OTP` → step `smsCode` / `emailCode` | `SMS_MFA_CODE` / `EMAIL_OTP_CODE` | tokens | |
 //!
-//! The password itself is never sent: the server only ever sees A and the claim signature.
-//! Signed in, `AssociateSoftwareToken{AccessToken}` + `VerifySoftwareToken` + `SetUserMFAPreference`
-//! enroll TOTP; `disableTotp` re-runs steps 1–2 as a password check before turning TOTP off.
-//!
-//! Each call is tried at most 3 times, with jittered exponential backoff in between, and retried only for
-//! `TooManyRequestsException`, HTTP 5xx and network failures — never for an authentication failure.
-//! Tokens go to the caller; nothing is written to `localStorage`, `sessionStorage` or cookies.
+//! The password itself is never sent: the server only ever sees A and the claim signature, and the password
+//! only crosses into the kernel for `passwordClaim`, where it is wiped after use.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
 
 pub mod core;
 
-/// The JS API (wasm32 only). Public so in-browser tests can call the exported functions directly.
+/// The kernel's JS exports (wasm32 only). Public so in-browser tests can call them directly.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -3,8 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use cognito_totp::core::secret::{Password, SecretString};
-use cognito_totp::core::srp::{N_HEX, SrpClient, SrpError};
+use cognito_totp::core::secret::Password;
+use cognito_totp::core::srp::{N_HEX, SrpClient, SrpError, pool_name};
 use cognito_totp::core::timestamp::cognito_timestamp;
 
 #[path = "common/srp_vectors.rs"]
@@ -40,23 +40,24 @@ fn every_vector_matches_the_sdk_step_by_step() {
         assert_eq!(timestamp, o.timestamp, "{name}: TIMESTAMP");
 
         let password = Password::new(i.password.clone());
-        let (claim, inter) = client
-            .debug_intermediates(&i.pool_id, &i.user_id_for_srp, &password, &i.salt_hex, &i.b_hex, &i.secret_block, &timestamp)
+        let pool = pool_name(&i.pool_id).unwrap();
+        let (signature, inter) = client
+            .debug_intermediates(pool, &i.user_id_for_srp, &password, &i.salt_hex, &i.b_hex, &i.secret_block, &timestamp)
             .unwrap();
         assert_eq!(inter.x_hex, o.x, "{name}: x");
         assert_eq!(inter.u_hex, o.u, "{name}: u");
         assert_eq!(inter.s_hex, o.big_s, "{name}: S");
         assert_eq!(inter.key_hex, o.key, "{name}: key");
-        assert_eq!(claim.signature_b64, o.signature, "{name}: signature");
-        assert_eq!(claim.timestamp, o.timestamp, "{name}: timestamp echoed");
-        assert_eq!(claim.secret_block_b64, o.secret_block, "{name}: secret block echoed");
+        assert_eq!(signature, o.signature, "{name}: signature");
+        // The SDK echoes SECRET_BLOCK and TIMESTAMP unchanged (the JS layer does the same with ours).
+        assert_eq!(o.secret_block, i.secret_block, "{name}: secret block echoed");
         assert_eq!(o.username, i.user_id_for_srp, "{name}: the SDK answers with USER_ID_FOR_SRP");
 
         // The public entry point gives the same claim as the test hook.
         let plain = client
-            .password_claim(&i.pool_id, &i.user_id_for_srp, &password, &i.salt_hex, &i.b_hex, &i.secret_block, &timestamp)
+            .password_claim(pool, &i.user_id_for_srp, &password, &i.salt_hex, &i.b_hex, &i.secret_block, &timestamp)
             .unwrap();
-        assert_eq!(plain, claim, "{name}: password_claim");
+        assert_eq!(plain, signature, "{name}: password_claim");
     }
 }
 
@@ -80,13 +81,19 @@ fn the_vectors_cover_the_edge_cases_they_claim() {
 fn a_different_password_gives_a_different_signature() {
     let (i, client) = sample();
     let t = cognito_timestamp(i.unix_seconds);
+    let pool = pool_name(&i.pool_id).unwrap();
     let good = client
-        .password_claim(&i.pool_id, &i.user_id_for_srp, &Password::new(i.password.clone()), &i.salt_hex, &i.b_hex, &i.secret_block, &t)
+        .password_claim(pool, &i.user_id_for_srp, &Password::new(i.password.clone()), &i.salt_hex, &i.b_hex, &i.secret_block, &t)
         .unwrap();
     let bad = client
-        .password_claim(&i.pool_id, &i.user_id_for_srp, &Password::new(format!("{}x", i.password)), &i.salt_hex, &i.b_hex, &i.secret_block, &t)
+        .password_claim(pool, &i.user_id_for_srp, &Password::new(format!("{}x", i.password)), &i.salt_hex, &i.b_hex, &i.secret_block, &t)
         .unwrap();
-    assert_ne!(good.signature_b64, bad.signature_b64);
+    assert_ne!(good, bad);
+    // Another TIMESTAMP or SECRET_BLOCK is signed differently too (the server checks both).
+    let later = cognito_timestamp(i.unix_seconds + 1);
+    let pw = Password::new(i.password.clone());
+    assert_ne!(client.password_claim(pool, &i.user_id_for_srp, &pw, &i.salt_hex, &i.b_hex, &i.secret_block, &later).unwrap(), good);
+    assert_ne!(client.password_claim(pool, &i.user_id_for_srp, &pw, &i.salt_hex, &i.b_hex, "AAAA", &t).unwrap(), good);
 }
 
 #[test]
@@ -95,7 +102,7 @@ fn refuses_b_congruent_to_zero() {
     let pw = Password::new(i.password.clone());
     let t = cognito_timestamp(i.unix_seconds);
     for b in ["0", "000", N_HEX, &N_HEX.to_uppercase()] {
-        let err = client.password_claim(&i.pool_id, &i.user_id_for_srp, &pw, &i.salt_hex, b, &i.secret_block, &t);
+        let err = client.password_claim(pool_name(&i.pool_id).unwrap(), &i.user_id_for_srp, &pw, &i.salt_hex, b, &i.secret_block, &t);
         assert_eq!(err, Err(SrpError::BadServerB), "B = {}", &b[..b.len().min(8)]);
     }
 }
@@ -108,19 +115,22 @@ fn refuses_malformed_inputs() {
     let claim = |pool: &str, salt: &str, b: &str, block: &str| {
         client.password_claim(pool, &i.user_id_for_srp, &pw, salt, b, block, &t)
     };
-    assert_eq!(claim("AbC123", &i.salt_hex, &i.b_hex, &i.secret_block), Err(SrpError::InvalidPoolId));
-    assert_eq!(claim("us-east-1_", &i.salt_hex, &i.b_hex, &i.secret_block), Err(SrpError::InvalidPoolId));
-    assert_eq!(claim(&i.pool_id, "", &i.b_hex, &i.secret_block), Err(SrpError::InvalidHex("SALT")));
-    assert_eq!(claim(&i.pool_id, "xyz", &i.b_hex, &i.secret_block), Err(SrpError::InvalidHex("SALT")));
-    assert_eq!(claim(&i.pool_id, &i.salt_hex, "", &i.secret_block), Err(SrpError::InvalidHex("SRP_B")));
-    assert_eq!(claim(&i.pool_id, &i.salt_hex, "-1", &i.secret_block), Err(SrpError::InvalidHex("SRP_B")));
+    // The claim takes the pool NAME: a whole pool id (or an empty name) is refused, not signed for the wrong name.
+    assert_eq!(claim(&i.pool_id, &i.salt_hex, &i.b_hex, &i.secret_block), Err(SrpError::InvalidPoolName));
+    assert_eq!(claim("", &i.salt_hex, &i.b_hex, &i.secret_block), Err(SrpError::InvalidPoolName));
+    assert_eq!(pool_name("AbC123"), Err(SrpError::InvalidPoolName));
+    let pool = pool_name(&i.pool_id).unwrap();
+    assert_eq!(claim(pool, "", &i.b_hex, &i.secret_block), Err(SrpError::InvalidHex("SALT")));
+    assert_eq!(claim(pool, "xyz", &i.b_hex, &i.secret_block), Err(SrpError::InvalidHex("SALT")));
+    assert_eq!(claim(pool, &i.salt_hex, "", &i.secret_block), Err(SrpError::InvalidHex("SRP_B")));
+    assert_eq!(claim(pool, &i.salt_hex, "-1", &i.secret_block), Err(SrpError::InvalidHex("SRP_B")));
     // 3073 bits: does not fit in the group's width.
     let too_long = format!("1{}", "0".repeat(768));
-    assert_eq!(claim(&i.pool_id, &i.salt_hex, &too_long, &i.secret_block), Err(SrpError::InvalidHex("SRP_B")));
+    assert_eq!(claim(pool, &i.salt_hex, &too_long, &i.secret_block), Err(SrpError::InvalidHex("SRP_B")));
     // Leading zeros beyond 768 digits are fine: it is the integer that counts.
     let padded = format!("0000{}", i.b_hex);
-    assert!(claim(&i.pool_id, &i.salt_hex, &padded, &i.secret_block).is_ok());
-    assert_eq!(claim(&i.pool_id, &i.salt_hex, &i.b_hex, "not base64!"), Err(SrpError::InvalidBase64));
+    assert!(claim(pool, &i.salt_hex, &padded, &i.secret_block).is_ok());
+    assert_eq!(claim(pool, &i.salt_hex, &i.b_hex, "not base64!"), Err(SrpError::InvalidBase64));
 }
 
 #[test]
@@ -137,9 +147,9 @@ fn debug_output_holds_no_secret() {
     let pw = Password::new(i.password.clone());
     let t = cognito_timestamp(i.unix_seconds);
     let (_, inter) = client
-        .debug_intermediates(&i.pool_id, &i.user_id_for_srp, &pw, &i.salt_hex, &i.b_hex, &i.secret_block, &t)
+        .debug_intermediates(pool_name(&i.pool_id).unwrap(), &i.user_id_for_srp, &pw, &i.salt_hex, &i.b_hex, &i.secret_block, &t)
         .unwrap();
-    let dumps = [format!("{client:?}"), format!("{pw:?}"), format!("{inter:?}"), format!("{:?}", SecretString::new("JBSWY3DPEHPK3PXP".into()))];
+    let dumps = [format!("{client:?}"), format!("{pw:?}"), format!("{inter:?}")];
     for dump in &dumps {
         assert!(dump.contains("<redacted>"), "{dump}");
         assert!(!dump.contains(&i.a_hex[..16]), "a leaked: {dump}");
@@ -147,7 +157,6 @@ fn debug_output_holds_no_secret() {
         assert!(!dump.contains(&inter.x_hex[..16]), "x leaked: {dump}");
         assert!(!dump.contains(&inter.s_hex[..16]), "S leaked: {dump}");
         assert!(!dump.contains(&inter.key_hex[..16]), "key leaked: {dump}");
-        assert!(!dump.contains("JBSWY3DP"), "TOTP secret leaked: {dump}");
     }
     assert_eq!(format!("{pw:?}"), "Password(<redacted>)");
     // A is public and useful when debugging a sign-in.

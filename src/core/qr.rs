@@ -1,9 +1,10 @@
 //! QR code → SVG string, rendered locally (no canvas, no network).
 
 use core::fmt;
-use core::fmt::Write as _;
 
 use qrcodegen::{QrCode, QrCodeEcc};
+
+use crate::core::timestamp::push_decimal;
 
 /// Why a QR SVG could not be produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,14 +16,20 @@ pub enum QrError {
     InvalidColor(&'static str),
 }
 
+impl QrError {
+    /// A fixed English sentence (no formatting in the wasm build).
+    pub fn message(&self) -> &'static str {
+        match self {
+            QrError::DataTooLong => "text too long for a QR code at this error-correction level",
+            QrError::InvalidColor("light") => "invalid light colour: use #rgb, #rrggbb or a lowercase CSS colour name",
+            QrError::InvalidColor(_) => "invalid dark colour: use #rgb, #rrggbb or a lowercase CSS colour name",
+        }
+    }
+}
+
 impl fmt::Display for QrError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            QrError::DataTooLong => f.write_str("text too long for a QR code at this error-correction level"),
-            QrError::InvalidColor(which) => {
-                write!(f, "invalid {which} colour: use #rgb, #rrggbb or a lowercase CSS colour name")
-            }
-        }
+        f.write_str(self.message())
     }
 }
 
@@ -79,20 +86,29 @@ pub fn qr_svg(text: &str, opts: &SvgOptions) -> Result<String, QrError> {
     let title = opts.title.as_deref().unwrap_or("QR code");
     // Derived from the title only (never the encoded text, which may hold a secret): two SVGs on one page with
     // different titles get different ids, and equal ids only ever point at equal text.
-    let id = format!("qr-title-{:08x}", fnv1a(title.as_bytes()));
+    let mut id = String::from("qr-title-");
+    push_hex8(&mut id, fnv1a(title.as_bytes()));
 
     let mut svg = String::with_capacity(256 + (size as usize) * (size as usize) * 4);
-    // Writing to a String cannot fail; the results are ignored rather than unwrapped.
-    let _ = write!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {extent} {extent}\" role=\"img\" \
-         aria-labelledby=\"{id}\" shape-rendering=\"crispEdges\"><title id=\"{id}\">"
-    );
+    svg.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
+    push_decimal(&mut svg, extent, 1);
+    svg.push(' ');
+    push_decimal(&mut svg, extent, 1);
+    svg.push_str("\" role=\"img\" aria-labelledby=\"");
+    svg.push_str(&id);
+    svg.push_str("\" shape-rendering=\"crispEdges\"><title id=\"");
+    svg.push_str(&id);
+    svg.push_str("\">");
     escape_xml_into(&mut svg, title);
-    let _ = write!(
-        svg,
-        "</title><rect width=\"{extent}\" height=\"{extent}\" fill=\"{light}\"/><path fill=\"{dark}\" d=\""
-    );
+    svg.push_str("</title><rect width=\"");
+    push_decimal(&mut svg, extent, 1);
+    svg.push_str("\" height=\"");
+    push_decimal(&mut svg, extent, 1);
+    svg.push_str("\" fill=\"");
+    svg.push_str(light);
+    svg.push_str("\"/><path fill=\"");
+    svg.push_str(dark);
+    svg.push_str("\" d=\"");
     // One horizontal run per stretch of dark modules keeps the path short (about a third of per-module squares);
     // `z` ends each subpath, so no separators are needed.
     for y in 0..size {
@@ -106,14 +122,16 @@ pub fn qr_svg(text: &str, opts: &SvgOptions) -> Result<String, QrError> {
             while x < size && qr.get_module(x, y) {
                 x += 1;
             }
-            let _ = write!(
-                svg,
-                "M{},{}h{}v1h-{}z",
-                u64::from(start.unsigned_abs()) + border,
-                u64::from(y.unsigned_abs()) + border,
-                x - start,
-                x - start
-            );
+            let run = u64::from((x - start).unsigned_abs());
+            svg.push('M');
+            push_decimal(&mut svg, u64::from(start.unsigned_abs()) + border, 1);
+            svg.push(',');
+            push_decimal(&mut svg, u64::from(y.unsigned_abs()) + border, 1);
+            svg.push('h');
+            push_decimal(&mut svg, run, 1);
+            svg.push_str("v1h-");
+            push_decimal(&mut svg, run, 1);
+            svg.push('z');
         }
     }
     svg.push_str("\"/></svg>");
@@ -142,6 +160,14 @@ fn escape_xml_into(out: &mut String, s: &str) {
             c if c.is_control() && c != '\t' && c != '\n' => out.push('\u{fffd}'),
             c => out.push(c),
         }
+    }
+}
+
+/// `{:08x}` by hand.
+fn push_hex8(out: &mut String, n: u32) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for shift in (0..8).rev() {
+        out.push(char::from(HEX[((n >> (shift * 4)) & 0xf) as usize]));
     }
 }
 

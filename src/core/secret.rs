@@ -1,10 +1,25 @@
-//! Zeroized, redacted holders for secrets the client handles.
+//! The password holder and the app-client secret's one use (SECRET_HASH).
 //!
-//! Debug never prints the value, so a secret that ends up inside a logged struct (or an error chain) stays private,
-//! and the bytes are wiped when the holder is dropped.
+//! Debug never prints a password, so one that ends up inside a logged struct (or an error chain) stays private,
+//! and its bytes are wiped when the holder is dropped.
 
+use alloc::string::String;
 use core::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
 use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::core::b64;
+
+/// `SECRET_HASH` = base64(HMAC-SHA256(client secret, username ‖ client id)), sent with every request of an app
+/// client that has a secret. `None` cannot happen (HMAC takes keys of any length); kept rather than unwrapped.
+pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> Option<String> {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(client_secret.as_bytes()).ok()?;
+    mac.update(username.as_bytes());
+    mac.update(client_id.as_bytes());
+    Some(b64::encode(&mac.finalize().into_bytes()))
+}
 
 /// A user's password. Only the SRP step reads it, through [`Password::as_str`].
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
@@ -26,22 +41,17 @@ impl fmt::Debug for Password {
     }
 }
 
-/// Any other secret string: a TOTP shared secret, a Cognito session, a refresh token.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct SecretString(String);
+#[cfg(test)]
+mod tests {
+    use super::secret_hash;
 
-impl SecretString {
-    pub fn new(secret: String) -> Self {
-        Self(secret)
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretString(<redacted>)")
+    #[test]
+    fn secret_hash_is_base64_hmac_sha256_of_username_then_client_id() {
+        // Computed with Python: base64(hmac.new(b"topsecret", b"alice" + b"client123", sha256).digest()).
+        assert_eq!(
+            secret_hash("topsecret", "alice", "client123").as_deref(),
+            Some("QOaF4kSzdPw1nPLE5QMEoi2mW87FFhdfpWgk5WhA12c=")
+        );
+        assert_ne!(secret_hash("topsecret", "alice", "client124"), secret_hash("topsecret", "alice", "client123"));
     }
 }

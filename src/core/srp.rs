@@ -71,25 +71,35 @@ pub enum SrpError {
     BadServerB,
     /// u = H(A ‖ B) is zero.
     ZeroU,
-    /// The pool id is not `region_Name` with a non-empty alphanumeric name.
-    InvalidPoolId,
+    /// The pool id is not `region_Name`, or the pool name is not non-empty ASCII alphanumerics.
+    InvalidPoolName,
     /// The caller's random `a` is zero (so A = 1 and the session key would not depend on it).
     BadRandom,
     /// A primitive refused its input (a fixed-size HMAC key or HKDF length); cannot happen with these parameters.
     Internal(&'static str),
 }
 
+impl SrpError {
+    /// A fixed English sentence (no formatting, so the wasm build links no `core::fmt`). Every message but the
+    /// pool name's names SRP, so an app seeing it as a `ProtocolError` knows which step refused.
+    pub fn message(&self) -> &'static str {
+        match self {
+            SrpError::InvalidHex("SALT") => "SRP: invalid hex in SALT",
+            SrpError::InvalidHex("SRP_B") => "SRP: invalid hex in SRP_B",
+            SrpError::InvalidHex(_) => "SRP: invalid hex",
+            SrpError::InvalidBase64 => "SRP: SECRET_BLOCK is not valid base64",
+            SrpError::BadServerB => "SRP: server sent SRP_B = 0 mod N",
+            SrpError::ZeroU => "SRP: scrambling parameter u is zero",
+            SrpError::InvalidPoolName => "malformed user pool id",
+            SrpError::BadRandom => "SRP: random exponent is unusable",
+            SrpError::Internal(_) => "SRP: internal error",
+        }
+    }
+}
+
 impl fmt::Display for SrpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SrpError::InvalidHex(field) => write!(f, "invalid hex in {field}"),
-            SrpError::InvalidBase64 => f.write_str("SECRET_BLOCK is not valid base64"),
-            SrpError::BadServerB => f.write_str("server sent SRP_B = 0 mod N"),
-            SrpError::ZeroU => f.write_str("SRP scrambling parameter u is zero"),
-            SrpError::InvalidPoolId => f.write_str("malformed user pool id"),
-            SrpError::BadRandom => f.write_str("random SRP exponent is unusable"),
-            SrpError::Internal(what) => write!(f, "internal SRP error: {what}"),
-        }
+        f.write_str(self.message())
     }
 }
 
@@ -111,14 +121,6 @@ impl fmt::Debug for SrpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SrpClient").field("a", &"<redacted>").field("A", &self.a_hex()).finish()
     }
-}
-
-/// The three PASSWORD_VERIFIER challenge responses computed by the client (all public values).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PasswordClaim {
-    pub signature_b64: String,
-    pub secret_block_b64: String,
-    pub timestamp: String,
 }
 
 /// The intermediate values of one password claim, in the SDK's hex notation (`BigInteger.toString(16)`; the key
@@ -181,20 +183,21 @@ impl SrpClient {
         min_hex(&self.big_a.to_be_bytes())
     }
 
-    /// Answers PASSWORD_VERIFIER. `pool_id` is the full id (`us-east-1_AbC123`); `timestamp` the string from
-    /// [`crate::core::timestamp::cognito_timestamp`], sent back verbatim.
+    /// Answers PASSWORD_VERIFIER with PASSWORD_CLAIM_SIGNATURE (base64). `pool_name` is the part of the pool id
+    /// after `_` ([`pool_name`]); `timestamp` the string from [`crate::core::timestamp::cognito_timestamp`], which
+    /// the caller sends back verbatim as TIMESTAMP (and SECRET_BLOCK as PASSWORD_CLAIM_SECRET_BLOCK).
     #[allow(clippy::too_many_arguments)]
     pub fn password_claim(
         &self,
-        pool_id: &str,
+        pool_name: &str,
         user_id_for_srp: &str,
         password: &Password,
         salt_hex: &str,
         srp_b_hex: &str,
         secret_block_b64: &str,
         timestamp: &str,
-    ) -> Result<PasswordClaim, SrpError> {
-        self.claim_and_derived(pool_id, user_id_for_srp, password, salt_hex, srp_b_hex, secret_block_b64, timestamp)
+    ) -> Result<String, SrpError> {
+        self.claim_and_derived(pool_name, user_id_for_srp, password, salt_hex, srp_b_hex, secret_block_b64, timestamp)
             .map(|(claim, _)| claim)
     }
 
@@ -203,16 +206,16 @@ impl SrpClient {
     #[allow(clippy::too_many_arguments)]
     pub fn debug_intermediates(
         &self,
-        pool_id: &str,
+        pool_name: &str,
         user_id_for_srp: &str,
         password: &Password,
         salt_hex: &str,
         srp_b_hex: &str,
         secret_block_b64: &str,
         timestamp: &str,
-    ) -> Result<(PasswordClaim, SrpIntermediates), SrpError> {
+    ) -> Result<(String, SrpIntermediates), SrpError> {
         let (claim, d) = self.claim_and_derived(
-            pool_id,
+            pool_name,
             user_id_for_srp,
             password,
             salt_hex,
@@ -233,15 +236,17 @@ impl SrpClient {
     #[allow(clippy::too_many_arguments)]
     fn claim_and_derived(
         &self,
-        pool_id: &str,
+        pool_name: &str,
         user_id_for_srp: &str,
         password: &Password,
         salt_hex: &str,
         srp_b_hex: &str,
         secret_block_b64: &str,
         timestamp: &str,
-    ) -> Result<(PasswordClaim, Derived), SrpError> {
-        let pool_name = pool_name(pool_id)?;
+    ) -> Result<(String, Derived), SrpError> {
+        if !valid_pool_name(pool_name) {
+            return Err(SrpError::InvalidPoolName);
+        }
         let secret_block = b64::decode(secret_block_b64).ok_or(SrpError::InvalidBase64)?;
         let salt = parse_hex(salt_hex, "SALT")?;
         let b_bytes = parse_hex(srp_b_hex, "SRP_B")?;
@@ -253,13 +258,7 @@ impl SrpClient {
         mac.update(user_id_for_srp.as_bytes());
         mac.update(&secret_block);
         mac.update(timestamp.as_bytes());
-        let signature = mac.finalize().into_bytes();
-        let claim = PasswordClaim {
-            signature_b64: b64::encode(&signature),
-            secret_block_b64: secret_block_b64.to_owned(),
-            timestamp: timestamp.to_owned(),
-        };
-        Ok((claim, d))
+        Ok((b64::encode(&mac.finalize().into_bytes()), d))
     }
 
     /// `salt` and `b_bytes` are the minimal big-endian encodings of the parsed integers.
@@ -501,16 +500,18 @@ fn multiplier() -> &'static Fe {
     })
 }
 
-/// The pool name Cognito hashes: the part of the pool id after `_`.
-fn pool_name(pool_id: &str) -> Result<&str, SrpError> {
+/// The pool name Cognito hashes: the part of the pool id (`us-east-1_AbC123`) after `_`.
+pub fn pool_name(pool_id: &str) -> Result<&str, SrpError> {
     match pool_id.split_once('_') {
-        Some((region, name))
-            if !region.is_empty() && !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric()) =>
-        {
-            Ok(name)
-        }
-        _ => Err(SrpError::InvalidPoolId),
+        Some((region, name)) if !region.is_empty() && valid_pool_name(name) => Ok(name),
+        _ => Err(SrpError::InvalidPoolName),
     }
+}
+
+/// Non-empty ASCII alphanumerics: what Cognito pool ids carry after the region. Checked again on the claim so a
+/// caller passing the whole id (`us-east-1_AbC123`) fails loudly instead of signing for the wrong name.
+fn valid_pool_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Parses hex of any length (odd allowed, as `new BigInteger(s, 16)` does) into the minimal big-endian bytes
@@ -656,9 +657,9 @@ mod tests {
     #[test]
     fn pool_names() {
         assert_eq!(pool_name("us-east-1_AbC123"), Ok("AbC123"));
-        assert_eq!(pool_name("AbC123"), Err(SrpError::InvalidPoolId));
-        assert_eq!(pool_name("us-east-1_"), Err(SrpError::InvalidPoolId));
-        assert_eq!(pool_name("_AbC"), Err(SrpError::InvalidPoolId));
-        assert_eq!(pool_name("us-east-1_Ab_C"), Err(SrpError::InvalidPoolId));
+        assert_eq!(pool_name("AbC123"), Err(SrpError::InvalidPoolName));
+        assert_eq!(pool_name("us-east-1_"), Err(SrpError::InvalidPoolName));
+        assert_eq!(pool_name("_AbC"), Err(SrpError::InvalidPoolName));
+        assert_eq!(pool_name("us-east-1_Ab_C"), Err(SrpError::InvalidPoolName));
     }
 }

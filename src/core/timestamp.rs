@@ -10,12 +10,34 @@ pub fn cognito_timestamp(unix_seconds: u64) -> String {
     // 1970-01-01 was a Thursday, hence the table's start.
     let weekday = WEEKDAYS[(days % 7) as usize];
     let month_name = MONTHS.get((month - 1) as usize).copied().unwrap_or("Jan");
-    format!(
-        "{weekday} {month_name} {day} {:02}:{:02}:{:02} UTC {year}",
-        secs / 3600,
-        (secs / 60) % 60,
-        secs % 60
-    )
+    let mut out = String::with_capacity(32);
+    out.push_str(weekday);
+    out.push(' ');
+    out.push_str(month_name);
+    out.push(' ');
+    push_decimal(&mut out, day, 1);
+    out.push(' ');
+    push_decimal(&mut out, secs / 3600, 2);
+    out.push(':');
+    push_decimal(&mut out, (secs / 60) % 60, 2);
+    out.push(':');
+    push_decimal(&mut out, secs % 60, 2);
+    out.push_str(" UTC ");
+    push_decimal(&mut out, year, 1);
+    out
+}
+
+/// Appends `n` in decimal, zero-padded to at least `width` digits. By hand so the wasm build needs no
+/// `core::fmt` (the formatting machinery is several KB of the module).
+pub(crate) fn push_decimal(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    while (n > 0 || len < width.max(1)) && len < digits.len() {
+        digits[len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+    }
+    out.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
 }
 
 /// Days since 1970-01-01 → proleptic Gregorian (year, month 1..=12, day 1..=31).

@@ -24,16 +24,23 @@ pub enum TotpError {
     InvalidIssuer,
 }
 
+impl TotpError {
+    /// A fixed English sentence (no formatting in the wasm build; the offending character stays in the variant).
+    pub fn message(&self) -> &'static str {
+        match self {
+            TotpError::InvalidBase32Char(_) => "invalid base32 character in the TOTP secret",
+            TotpError::InvalidBase32Length => "invalid base32 length or padding",
+            TotpError::EmptySecret => "TOTP secret is empty",
+            TotpError::InvalidDigits => "digits must be between 1 and 9",
+            TotpError::EmptyAccount => "account name is empty",
+            TotpError::InvalidIssuer => "issuer must not contain ':'",
+        }
+    }
+}
+
 impl fmt::Display for TotpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TotpError::InvalidBase32Char(c) => write!(f, "invalid base32 character {c:?}"),
-            TotpError::InvalidBase32Length => f.write_str("invalid base32 length or padding"),
-            TotpError::EmptySecret => f.write_str("TOTP secret is empty"),
-            TotpError::InvalidDigits => f.write_str("digits must be between 1 and 9"),
-            TotpError::EmptyAccount => f.write_str("account name is empty"),
-            TotpError::InvalidIssuer => f.write_str("issuer must not contain ':'"),
-        }
+        f.write_str(self.message())
     }
 }
 
@@ -64,8 +71,14 @@ pub fn hotp(key: &[u8], counter: u64, digits: u32) -> Result<String, TotpError> 
     let digest = mac.finalize().into_bytes();
     let offset = usize::from(digest[digest.len() - 1] & 0x0f);
     let word = u32::from_be_bytes([digest[offset], digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
-    let value = (word & 0x7fff_ffff) % 10u32.pow(digits);
-    Ok(format!("{value:0width$}", width = digits as usize))
+    let mut value = (word & 0x7fff_ffff) % 10u32.pow(digits);
+    // Zero-padded decimal by hand: `format!` would pull the formatting machinery into the wasm.
+    let mut code = [b'0'; 9];
+    for d in code[..digits as usize].iter_mut().rev() {
+        *d = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+    Ok(code[..digits as usize].iter().map(|&b| char::from(b)).collect())
 }
 
 /// Decodes RFC 4648 base32: case-insensitive, spaces ignored, `=` padding optional (but if present, complete).

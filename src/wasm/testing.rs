@@ -1,15 +1,16 @@
 //! A deterministic SRP step for known-answer tests and `cargo xtask bench`: the same client work a
 //! sign-in does (A = g^a; then u, x, g^x, S, HKDF key, signature) for caller-supplied inputs, so the
-//! browser can compare it with other implementations on identical data.
+//! browser can compare it with other implementations on identical data. Built only with the `testing`
+//! feature (it needs js-sys to read its parameter object), never in the published package.
 
-use js_sys::Object;
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+
+use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::core::Error;
 use crate::core::secret::Password;
-use crate::core::srp::SrpClient;
-
-use super::convert::{get_string, js_error, set};
+use crate::core::srp::{self, SrpClient};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SRP_PARAMS: &'static str = r#"
@@ -20,18 +21,27 @@ export interface SrpClaimParams {
 }
 "#;
 
+/// A JS `Error` named `InvalidParameterException`, as these test entry points always threw.
+fn invalid(message: &str) -> JsValue {
+    let err = js_sys::Error::new(message);
+    err.set_name("InvalidParameterException");
+    let _ = Reflect::set(&err, &JsValue::from_str("retryable"), &JsValue::FALSE);
+    err.into()
+}
+
 /// Deterministic SRP step for tests and benchmarks: computes SRP_A from the given `aHex`, then the
 /// PASSWORD_VERIFIER signature for the server's salt, B and SECRET_BLOCK. Never use a fixed `a` in
-/// production: a sign-in must draw a fresh random `a` (which `CognitoTotp.signIn` does).
+/// production: a sign-in must draw a fresh random `a` (which `SrpKey` takes from `crypto.getRandomValues`).
 #[wasm_bindgen(js_name = srpPasswordClaim, unchecked_return_type = "{ srpA: string; signature: string }")]
 pub fn srp_password_claim(
     #[wasm_bindgen(unchecked_param_type = "SrpClaimParams")] params: JsValue,
 ) -> Result<Object, JsValue> {
-    run(&params).map_err(|e| js_error(&e))
+    let a_hex = field(&params, "aHex")?;
+    claim(&prepared(&a_hex)?, &params)
 }
 
-/// An SRP key pair computed ahead from a given `a`, as `CognitoTotp.prepare()` does with a random one:
-/// lets a benchmark time the part of a sign-in that remains after `prepare()`. Consumed by its one claim.
+/// An SRP key pair computed ahead from a given `a`, as `prepare()` does with a random one: lets a benchmark
+/// time the part of a sign-in that remains after `prepare()`. Consumed by its one claim.
 #[wasm_bindgen]
 pub struct SrpPrepared {
     client: SrpClient,
@@ -42,7 +52,7 @@ impl SrpPrepared {
     /// A = g^a for the given `aHex` (for tests and benchmarks only, like `srpPasswordClaim`).
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(js_name = aHex)] a_hex: &str) -> Result<SrpPrepared, JsValue> {
-        prepared(a_hex).map(|client| SrpPrepared { client }).map_err(|e| js_error(&e))
+        prepared(a_hex).map(|client| SrpPrepared { client })
     }
 
     /// `srpPasswordClaim` without the A step; `aHex` in `params` is ignored.
@@ -51,45 +61,45 @@ impl SrpPrepared {
         self,
         #[wasm_bindgen(unchecked_param_type = "SrpClaimParams")] params: JsValue,
     ) -> Result<Object, JsValue> {
-        claim(&self.client, &params).map_err(|e| js_error(&e))
+        claim(&self.client, &params)
     }
 }
 
-fn prepared(a_hex: &str) -> Result<SrpClient, Error> {
+fn prepared(a_hex: &str) -> Result<SrpClient, JsValue> {
     let a = a_bytes(a_hex)?;
-    SrpClient::new(&a).map_err(|e| Error::InvalidParameter(e.to_string()))
+    SrpClient::new(&a).map_err(|e| invalid(e.message()))
 }
 
-fn run(params: &JsValue) -> Result<Object, Error> {
-    let a_hex = get_string(params, "aHex")?.ok_or_else(|| Error::InvalidParameter("aHex is required".to_owned()))?;
-    claim(&prepared(&a_hex)?, params)
+/// A required string member of `params`.
+fn field(params: &JsValue, key: &str) -> Result<String, JsValue> {
+    let value = if params.is_object() { Reflect::get(params, &JsValue::from_str(key))? } else { JsValue::UNDEFINED };
+    value.as_string().ok_or_else(|| invalid(&(key.to_owned() + " is required and must be a string")))
 }
 
-fn claim(client: &SrpClient, params: &JsValue) -> Result<Object, Error> {
-    let field = |key: &str| -> Result<String, Error> {
-        get_string(params, key)?.ok_or_else(|| Error::InvalidParameter(format!("{key} is required")))
-    };
-    let password = Password::new(field("password")?);
-    let claim = client
+fn claim(client: &SrpClient, params: &JsValue) -> Result<Object, JsValue> {
+    let password = Password::new(field(params, "password")?);
+    let pool_id = field(params, "poolId")?;
+    let pool_name = srp::pool_name(&pool_id).map_err(|e| invalid(e.message()))?;
+    let signature = client
         .password_claim(
-            &field("poolId")?,
-            &field("userIdForSrp")?,
+            pool_name,
+            &field(params, "userIdForSrp")?,
             &password,
-            &field("saltHex")?,
-            &field("srpBHex")?,
-            &field("secretBlock")?,
-            &field("timestamp")?,
+            &field(params, "saltHex")?,
+            &field(params, "srpBHex")?,
+            &field(params, "secretBlock")?,
+            &field(params, "timestamp")?,
         )
-        .map_err(|e| Error::InvalidParameter(e.to_string()))?;
+        .map_err(|e| invalid(e.message()))?;
     let out = Object::new();
-    set(&out, "srpA", &JsValue::from_str(&client.a_hex()));
-    set(&out, "signature", &JsValue::from_str(&claim.signature_b64));
+    Reflect::set(&out, &JsValue::from_str("srpA"), &JsValue::from_str(&client.a_hex()))?;
+    Reflect::set(&out, &JsValue::from_str("signature"), &JsValue::from_str(&signature))?;
     Ok(out)
 }
 
 /// `a` as 128 big-endian bytes from hex without leading zeros (at most 256 digits).
-fn a_bytes(hex: &str) -> Result<zeroize::Zeroizing<[u8; 128]>, Error> {
-    let bad = || Error::InvalidParameter("aHex must be 1 to 256 hex digits".to_owned());
+fn a_bytes(hex: &str) -> Result<zeroize::Zeroizing<[u8; 128]>, JsValue> {
+    let bad = || invalid("aHex must be 1 to 256 hex digits");
     if hex.is_empty() || hex.len() > 256 {
         return Err(bad());
     }

@@ -1,7 +1,7 @@
-// Type-level test of the generated cognito_totp.d.ts: the Step union narrows on `type`, every
-// method takes and returns the documented types, and misuse is a compile error (@ts-expect-error).
-// Build the package into www/pkg (cargo xtask demo / wasm-pack build --target web --out-dir www/pkg),
-// then: npx -p typescript@5 tsc -p tests/typescript
+// Type-level test of the package's cognito_totp.d.ts (hand-written, js/): the Step union narrows on
+// `type`, every method takes and returns the documented types, and misuse is a compile error
+// (@ts-expect-error). Build the package into www/pkg (`cargo xtask demo`, or the e2e stage of
+// `cargo xtask test`), then: bench/node_modules/.bin/tsc -p tests/typescript
 import init, { CognitoTotp, qrSvg, otpauthUri, totpCode, type Step, type Tokens, type CognitoTotpError, type User } from "cognito-totp";
 
 async function main(ask: (l: string) => Promise<string>): Promise<Tokens> {

@@ -83,7 +83,7 @@ commands:
            --no-readme         leave README.md alone
   fuzz     run each cargo-fuzz target in fuzz/ (nightly; installs cargo-fuzz if missing)
            --seconds N         fuzzing time per target (default 300)
-           --target NAME       only this target (repeatable): wire, flow, otpauth_qr, dispatch
+           --target NAME       only this target (repeatable): kernel, otpauth_qr, dispatch
   load     the emulator under load: 200 concurrent SRP sign-ins + TOTP enrollments, kill -9
            mid-load with --state (3 rounds), malformed requests; prints the LOAD figures
   install  run the install steps only
