@@ -24,9 +24,10 @@ const TOTP_SECRET = user("optional", "totp").totpSecret;
 
 /** The test body runs only against the emulator; elsewhere it reports `what` as not run. */
 function emulatorOnly(what, body) {
-  return withPage(state, async (env, page) => {
+  return withPage(state, async (env, page, t) => {
     if (!env.emulator) {
       notRun(what, `${env.backend} has no /_emulator fault injection, request log or clock`);
+      t.skip(`${env.backend} has no /_emulator dev endpoints`);
       return;
     }
     await body(env, page);

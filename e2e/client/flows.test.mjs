@@ -37,12 +37,12 @@ test("srp_sign_in_and_wrong_password", withPage(state, async (env, page) => {
   const auth = await page.api("optional");
   const plain = user("optional", "plain");
   const step = ok(await page.call(auth, "signIn", plain.username, plain.pw));
-  const t = await tokens(step);
-  assert.ok(t.idToken);
-  assert.ok(t.refreshToken);
-  assert.equal(t.tokenType, "Bearer");
-  assert.ok(t.expiresIn > 0);
-  const me = ok(await page.call(auth, "getUser", t.accessToken));
+  const issued = await tokens(step);
+  assert.ok(issued.idToken);
+  assert.ok(issued.refreshToken);
+  assert.equal(issued.tokenType, "Bearer");
+  assert.ok(issued.expiresIn > 0);
+  const me = ok(await page.call(auth, "getUser", issued.accessToken));
   assert.equal(await me.get("username"), "plain");
   assert.equal((await me.get("attributes")).email, plain.attributes.email);
 
@@ -120,8 +120,8 @@ test("enroll_with_access_token_then_sign_in_with_totp_then_disable", withPage(st
   await env.assertNeverSent(u.pw);
 }));
 
-test("totp_sign_in_wrong_code_reuse_and_session_expiry", withPage(state, async (env, page) => {
-  if (!env.hasUser("TOTP sign-in with a seeded secret (wrong code, reuse, expiry)", "optional", "totp")) return;
+test("totp_sign_in_wrong_code_reuse_and_session_expiry", withPage(state, async (env, page, t) => {
+  if (!env.hasUser("TOTP sign-in with a seeded secret (wrong code, reuse, expiry)", "optional", "totp", t)) return;
   const auth = await page.api("optional");
   const u = user("optional", "totp");
   const secret = u.totpSecret;
@@ -150,8 +150,8 @@ test("totp_sign_in_wrong_code_reuse_and_session_expiry", withPage(state, async (
   await env.assertNeverSent(u.pw);
 }));
 
-test("mfa_setup_through_the_session", withPage(state, async (env, page) => {
-  if (!env.runs("MFA_SETUP (pool required)", "lacks MFA_SETUP")) return;
+test("mfa_setup_through_the_session", withPage(state, async (env, page, t) => {
+  if (!env.runs("MFA_SETUP (pool required)", "lacks MFA_SETUP", t)) return;
   const auth = await page.api("required");
   const u = user("required", "newbie1");
   const step = ok(await page.call(auth, "signIn", u.username, u.pw));
@@ -190,8 +190,8 @@ test("new_password_required", withPage(state, async (env, page) => {
   await env.assertNeverSent(u.pw);
 }));
 
-test("select_mfa_type_then_sms_or_totp", withPage(state, async (env, page) => {
-  if (!env.runs("SELECT_MFA_TYPE (user both)", "lacks SELECT_MFA_TYPE")) return;
+test("select_mfa_type_then_sms_or_totp", withPage(state, async (env, page, t) => {
+  if (!env.runs("SELECT_MFA_TYPE (user both)", "lacks SELECT_MFA_TYPE", t)) return;
   const auth = await page.api("optional");
   const u = user("optional", "both");
   const step = ok(await page.call(auth, "signIn", u.username, u.pw));
@@ -214,8 +214,8 @@ test("select_mfa_type_then_sms_or_totp", withPage(state, async (env, page) => {
   await env.assertNeverSent(u.pw);
 }));
 
-test("sms_and_email_codes", withPage(state, async (env, page) => {
-  if (!env.runs("SMS and EMAIL codes", "has no /_emulator/messages to read the code from")) return;
+test("sms_and_email_codes", withPage(state, async (env, page, t) => {
+  if (!env.runs("SMS and EMAIL codes", "has no /_emulator/messages to read the code from", t)) return;
   const auth = await page.api("optional");
   for (const [name, channel, kind] of [["sms", "SMS", "smsCode"], ["email", "EMAIL", "emailCode"]]) {
     const u = user("optional", name);
@@ -249,17 +249,17 @@ test("refresh_global_sign_out_and_revoke", withPage(state, async (env, page) => 
   fails(await page.call(auth, "refresh", refresh), "NotAuthorizedException");
 }));
 
-test("totp_in_a_pool_without_software_tokens", withPage(state, async (env, page) => {
+test("totp_in_a_pool_without_software_tokens", withPage(state, async (env, page, t) => {
   if (!env.runs("AssociateSoftwareToken refused in a pool without software-token MFA",
-    "does not enforce the pool's MFA types")) return;
+    "does not enforce the pool's MFA types", t)) return;
   const auth = await page.api("nototp");
   const u = user("nototp", "plain");
   const token = await access(ok(await page.call(auth, "signIn", u.username, u.pw)));
   fails(await page.call(auth, "associateTotp", token), "SoftwareTokenMFANotFoundException");
 }));
 
-test("faults_are_retried_or_reported_by_name", withPage(state, async (env, page) => {
-  if (!env.runs("retries and malformed responses over the network", "has no /_emulator/faults")) return;
+test("faults_are_retried_or_reported_by_name", withPage(state, async (env, page, t) => {
+  if (!env.runs("retries and malformed responses over the network", "has no /_emulator/faults", t)) return;
   const auth = await page.api("optional");
   const u = user("optional", "plain");
   const token = await access(ok(await page.call(auth, "signIn", u.username, u.pw)));

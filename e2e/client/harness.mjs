@@ -54,18 +54,29 @@ export class Env {
     return this.backend === "emulator";
   }
 
-  /** `true` when the path can run on this backend; otherwise prints the NOT RUN line. */
-  runs(pathName, needsEmulatorBecause) {
+  /**
+   * `true` when the path can run on this backend; otherwise prints the NOT RUN line, and when the path is the whole
+   * test (`t` given) marks it skipped, so it is not counted as passed.
+   * @param {import("node:test").TestContext} [t]
+   */
+  runs(pathName, needsEmulatorBecause, t) {
     if (this.emulator) return true;
-    notRun(pathName, `${this.backend} ${needsEmulatorBecause}`);
+    const reason = `${this.backend} ${needsEmulatorBecause}`;
+    notRun(pathName, reason);
+    t?.skip(reason);
     return false;
   }
 
-  /** `true` when the seeded user exists on this backend; otherwise prints the NOT RUN line. */
-  hasUser(pathName, pool, username) {
+  /**
+   * `true` when the seeded user exists on this backend; otherwise as `runs`.
+   * @param {import("node:test").TestContext} [t]
+   */
+  hasUser(pathName, pool, username, t) {
     const gap = this.missing.find((m) => m.pool === pool && m.username === username);
     if (!gap) return true;
-    notRun(pathName, `${this.backend} has no user ${pool}/${username}: ${gap.reason}`);
+    const reason = `${this.backend} has no user ${pool}/${username}: ${gap.reason}`;
+    notRun(pathName, reason);
+    t?.skip(reason);
     return false;
   }
 
@@ -558,13 +569,17 @@ export function fails(outcome, name, what = outcome.what) {
   return e;
 }
 
-/** Runs `body` with a fresh page (own browser context: empty storage, its own module instance). */
+/**
+ * Runs `body(env, page, t)` with a fresh page (own browser context: empty storage, its own module instance). A body
+ * that cannot run at all on this backend calls `t.skip(…)` after its NOT RUN line, so it is counted as skipped,
+ * not passed.
+ */
 export function withPage(state, body) {
-  return async () => {
+  return async (/** @type {import("node:test").TestContext} */ t) => {
     const e = env();
     const page = await ClientPage.open(state.browser, state.server.url, e);
     try {
-      await body(e, page);
+      await body(e, page, t);
     } finally {
       await page.close();
     }
