@@ -580,6 +580,8 @@ export function withPage(state, body) {
     const page = await ClientPage.open(state.browser, state.server.url, e);
     try {
       await body(e, page, t);
+      // A rejection nobody awaited (a retry timer, an abandoned fetch) would reach the app as an error it cannot catch.
+      assert.deepEqual(page.pageErrors, [], "uncaught errors or unhandled rejections in the page");
     } finally {
       await page.close();
     }
