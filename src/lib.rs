@@ -47,6 +47,20 @@
 
 extern crate alloc;
 
+// The package build (wasm32 without `std`) brings its own allocator and a panic handler that only traps: std's
+// panic machinery would link the formatting code this build exists to leave out. Nothing here should panic
+// (the lints deny unwrap/expect/panic); a bug that does still ends as a wasm trap, which JS sees as a
+// `RuntimeError`.
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &::core::panic::PanicInfo<'_>) -> ! {
+    ::core::arch::wasm32::unreachable()
+}
+
 pub mod core;
 
 /// The kernel's JS exports (wasm32 only). Public so in-browser tests can call them directly.

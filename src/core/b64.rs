@@ -2,6 +2,9 @@
 //! PASSWORD_CLAIM_SIGNATURE and SECRET_HASH out. Hand-written because the `base64` crate's generic
 //! engine was ~2 KB of the gzipped wasm for these few bytes.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Encodes with `=` padding.

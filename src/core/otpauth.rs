@@ -1,5 +1,7 @@
 //! Google Authenticator key-URI (`otpauth://totp/...`) builder.
 
+use alloc::string::String;
+
 use crate::core::totp::{TotpError, normalize_base32};
 
 /// `otpauth://totp/{Issuer}:{account}?secret={SECRET}&issuer={Issuer}`, label and parameters percent-encoded

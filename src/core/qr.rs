@@ -2,7 +2,10 @@
 
 use core::fmt;
 
-use qrcodegen::{QrCode, QrCodeEcc};
+use alloc::string::String;
+use alloc::vec;
+
+use qrcodegen_no_heap::{QrCode, QrCodeEcc, Version};
 
 use crate::core::timestamp::push_decimal;
 
@@ -79,7 +82,12 @@ pub fn qr_svg(text: &str, opts: &SvgOptions) -> Result<String, QrError> {
         Ecc::Quartile => QrCodeEcc::Quartile,
         Ecc::High => QrCodeEcc::High,
     };
-    let qr = QrCode::encode_text(text, ecl).map_err(|_| QrError::DataTooLong)?;
+    // The allocation-free encoder (no_std): two work buffers sized for the largest symbol, on the heap rather
+    // than 8 KB of wasm stack.
+    let len = Version::MAX.buffer_len();
+    let (mut temp, mut out) = (vec![0u8; len], vec![0u8; len]);
+    let qr = QrCode::encode_text(text, &mut temp, &mut out, ecl, Version::MIN, Version::MAX, None, true)
+        .map_err(|_| QrError::DataTooLong)?;
     let size = qr.size();
     let border = u64::from(opts.border.max(MIN_BORDER));
     let extent = u64::from(size.unsigned_abs()) + 2 * border;

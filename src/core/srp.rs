@@ -18,12 +18,14 @@
 //! [`cognito_totp_mont`] (28-bit limbs, product scanning, a dedicated squaring), which is faster in wasm. Only lengths leak,
 //! and those the protocol itself exposes (padHex strips leading zeros).
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
-use std::sync::OnceLock;
 
 use crypto_bigint::modular::ConstMontyForm;
 use cognito_totp_mont::{self as mont, Modulus};
-use crypto_bigint::{U64, U256, U512, U1024, U2048, U3072, const_monty_params};
+use crypto_bigint::{U256, U512, U1024, U2048, U3072, const_monty_params};
 use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
@@ -223,7 +225,8 @@ impl SrpClient {
             secret_block_b64,
             timestamp,
         )?;
-        let key_hex = d.key.iter().map(|b| format!("{b:02x}")).collect();
+        // The key as 32 hex digits (leading zeros kept, unlike the integers).
+        let key_hex = d.key.iter().flat_map(|b| [b >> 4, b & 0xf]).map(|n| char::from(HEX_DIGITS[usize::from(n)])).collect();
         let inter = SrpIntermediates {
             x_hex: min_hex(&Zeroizing::new(d.x.to_be_bytes())),
             u_hex: min_hex(&d.u.to_be_bytes()),
@@ -338,18 +341,34 @@ fn le_words(le: &[u8]) -> Zeroizing<Vec<u32>> {
     Zeroizing::new(le.chunks(4).map(|c| c.iter().rev().fold(0u32, |w, &b| (w << 8) | u32::from(b))).collect())
 }
 
-/// N for [`cognito_totp_mont`], with R² mod N (R = 2^3080) computed once from public values.
-fn mont_modulus() -> &'static Modulus {
-    static M: OnceLock<Modulus> = OnceLock::new();
-    M.get_or_init(|| {
-        let r2 = generator().pow_bounded_exp(&U64::from_u64(2 * 3080), 64).retrieve();
-        Modulus::new(&le_bytes(&Fe::MODULUS.get()), &le_bytes(&r2))
-    })
+/// R² mod N for [`cognito_totp_mont`] (R = 2^3080, its 110 limbs of 28 bits): a constant of N, computed with
+/// Python (`pow(2, 2 * 3080, N)`); the unit test `montgomery_constants_are_right` recomputes it.
+const MONT_R2: U3072 = U3072::from_be_hex(concat!(
+    "b4fb51df35da58403da4634414775ccb6f41d81c8ff778b681405dee5a73a77abfcb06c6509ab77e443f09968bfb2664",
+    "8bb1a7ef1656607da5b5d2a48cdc5b2a400731ef58b051144fc45f6dcaceb1bd1942713fdb5d049da52796662a32f22b",
+    "ab65a36e6730786571a8d15c60adc4399badff44042312294d63be024e5343899f5c681ebb11f2d8d171b0919b8b106c",
+    "b713ccb5a3aa1aac51c4045555308157814a44631c270abfd6f63672ceabfc1abf3f42599afcc7994a05f08bb3992da8",
+    "0c25d3e46311226f723337f3f1de2deca0b88d0a794d1a0869e92fb157ecbfe6fe0b02d8bf036baf96339f1122f0a2e3",
+    "eb12b8445592c909bb22876946f27b258bbfcfa35486975cb108113c6a7d3a6de1b4014094a90b4daf068a6822f12f20",
+    "500cc68775dcfe24db46bacf412ccca059b4187d9ace850c196d690ebb0d6548128ba795fe0098d26a25d77065362a12",
+    "99f33f10ffba249f5144cc46f0ebbdcbb14912e793da3ed8976a21191ddf3fd0f4b083e50d2819ffca9138d241cd5ac8",
+));
+
+/// k = H(padHex(N) ‖ padHex(g)) = H(0x00 ‖ N ‖ 0x02): a constant of the group (the unit test
+/// `k_matches_the_published_cognito_value` recomputes it).
+const K: U256 = U256::from_be_hex(K_HEX);
+const K_HEX: &str = "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6";
+
+/// N for [`cognito_totp_mont`]. Built per use from constants (a few hundred byte moves) so that the no_std
+/// build needs no lazily initialised static.
+fn mont_modulus() -> Modulus {
+    Modulus::new(&le_bytes(&Fe::MODULUS.get()), &le_bytes(&MONT_R2))
 }
 
 /// The generator g = 2.
 const G: U3072 = U3072::from_u8(2);
 
+#[cfg(test)]
 fn generator() -> Fe {
     Fe::new(&U3072::from_u8(2))
 }
@@ -490,14 +509,9 @@ fn pow_g_256(x: &U256) -> U3072 {
     fixed_base_pow([&G, &G_POW2[0], &G_POW2[1], &G_POW2[2]], &Zeroizing::new(x.to_be_bytes()))
 }
 
-/// k = H(padHex(N) ‖ padHex(g)) in Montgomery form, computed once.
-fn multiplier() -> &'static Fe {
-    static K: OnceLock<Fe> = OnceLock::new();
-    K.get_or_init(|| {
-        let n_bytes = Fe::MODULUS.get().to_be_bytes();
-        let digest = Sha256::new().chain_update(pad_hex_bytes(&n_bytes)).chain_update(pad_hex_bytes(&[2])).finalize();
-        Fe::new(&U256::from_be_slice(&digest).resize())
-    })
+/// k in Montgomery form.
+fn multiplier() -> Fe {
+    Fe::new(&K.resize())
 }
 
 /// The pool name Cognito hashes: the part of the pool id (`us-east-1_AbC123`) after `_`.
@@ -564,9 +578,11 @@ fn pad_hex_bytes(big_endian: &[u8]) -> Vec<u8> {
     out
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// `BigInteger.toString(16)`: lowercase, no leading zeros, "0" for zero.
 fn min_hex(big_endian: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    const DIGITS: &[u8; 16] = HEX_DIGITS;
     let mut s = String::with_capacity(big_endian.len() * 2);
     for b in strip_leading_zeros(big_endian) {
         s.push(char::from(DIGITS[usize::from(b >> 4)]));
@@ -601,12 +617,19 @@ mod tests {
 
     #[test]
     fn k_matches_the_published_cognito_value() {
-        // k for group 15 with g = 2 in Cognito's padding, as printed by amazon-cognito-identity-js.
-        let k = min_hex(&multiplier().retrieve().to_be_bytes());
-        assert_eq!(k, K_HEX);
+        // k for group 15 with g = 2 in Cognito's padding; the hex is what amazon-cognito-identity-js prints.
+        let n_bytes = Fe::MODULUS.get().to_be_bytes();
+        let digest = Sha256::new().chain_update(pad_hex_bytes(&n_bytes)).chain_update(pad_hex_bytes(&[2])).finalize();
+        assert_eq!(U256::from_be_slice(&digest), K);
+        assert_eq!(min_hex(&multiplier().retrieve().to_be_bytes()), K_HEX);
     }
 
-    const K_HEX: &str = "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6";
+    #[test]
+    fn montgomery_constants_are_right() {
+        // R² = 2^(2·3080) mod N, from g = 2 raised by crypto-bigint.
+        let r2 = generator().pow_bounded_exp(&crypto_bigint::U64::from_u64(2 * 3080), 64).retrieve();
+        assert_eq!(r2, MONT_R2);
+    }
 
     #[test]
     fn split_fixed_base_powers_equal_plain_powers() {

@@ -1,5 +1,7 @@
 //! Cognito's TIMESTAMP challenge response: `Tue Jun 3 07:05:06 UTC 2025`.
 
+use alloc::string::String;
+
 /// Formats a Unix time (UTC) the way Cognito expects: English names, day of month NOT zero-padded.
 pub fn cognito_timestamp(unix_seconds: u64) -> String {
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];

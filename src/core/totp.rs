@@ -1,5 +1,7 @@
 //! RFC 6238 TOTP (HMAC-SHA1, 30 s step) and the RFC 4648 base32 Cognito uses for `SecretCode`.
 
+use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
 
 use hmac::{Hmac, KeyInit, Mac};
