@@ -53,7 +53,8 @@ extern crate alloc;
 // `RuntimeError`.
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
 #[cfg(all(target_arch = "wasm32", not(feature = "std")))]
 #[panic_handler]
