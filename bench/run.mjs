@@ -46,7 +46,7 @@ async function prepareSite() {
   mkdirSync(join(siteDir, 'peers'), { recursive: true });
   mkdirSync(join(siteDir, 'pkg'), { recursive: true });
   cpSync(join(here, 'page'), siteDir, { recursive: true });
-  for (const f of ['cognito_totp.js', 'cognito_totp_bg.wasm']) cpSync(join(pkgDir, f), join(siteDir, 'pkg', f));
+  cpSync(pkgDir, join(siteDir, 'pkg'), { recursive: true });
   await bundle('identity-srp.mjs', join(siteDir, 'peers', 'identity-srp.js'));
   await bundle('amplify-srp.mjs', join(siteDir, 'peers', 'amplify-srp.js'));
 }
@@ -55,13 +55,14 @@ async function prepareSite() {
 async function sizes() {
   const out = join(dirname(resultsPath), 'bundles');
   mkdirSync(out, { recursive: true });
-  const wasm = readFileSync(join(shippedDir, 'cognito_totp_bg.wasm'));
-  // The glue minified as an app's bundler would, the same treatment the peers get.
-  const glue = await build({
+  const wasm = readFileSync(join(shippedDir, 'kernel_bg.wasm'));
+  // The entry (the JS layer and the kernel's wasm-bindgen glue) bundled and minified as an app's bundler
+  // would: the treatment the peers get.
+  await build({
     entryPoints: [join(shippedDir, 'cognito_totp.js')], bundle: true, minify: true, format: 'esm', platform: 'browser',
-    write: false, logLevel: 'warning',
+    outfile: join(out, 'cognito-totp.js'), logLevel: 'warning',
   });
-  const glueBytes = glue.outputFiles[0].contents;
+  const glueBytes = readFileSync(join(out, 'cognito-totp.js'));
   const identity = await bundle('identity-full.mjs', join(out, 'identity-full.js'));
   const amplify = await bundle('amplify-full.mjs', join(out, 'amplify-full.js'));
   return {

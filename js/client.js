@@ -25,7 +25,10 @@ import { call, parseObject } from './http.js';
  */
 const hidden = new WeakMap();
 
-/** The JS-facing name of each factor → Cognito's (MFAS_CAN_CHOOSE, ANSWER, UserMFASettingList). */
+/**
+ * The JS-facing name of each factor → Cognito's (MFAS_CAN_CHOOSE, ANSWER, UserMFASettingList).
+ * @type {Record<string, string>}
+ */
 const FACTORS = { TOTP: 'SOFTWARE_TOKEN_MFA', SMS: 'SMS_MFA', EMAIL: 'EMAIL_OTP' };
 const NAMES = Object.keys(FACTORS);
 /** @param {string} name Cognito's factor name */

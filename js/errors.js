@@ -13,5 +13,8 @@ export const fail = (name, message, retryable = false) =>
 /** Bad input caught locally, before any request. @param {string} message */
 export const invalid = (message) => fail('InvalidParameterException', message);
 
-/** A response the protocol does not allow (HTML, truncated JSON, missing members, a refused SRP value). */
+/**
+ * A response the protocol does not allow (HTML, truncated JSON, missing members, a refused SRP value).
+ * @param {string} message
+ */
 export const protocol = (message) => fail('ProtocolError', message);

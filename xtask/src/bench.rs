@@ -94,21 +94,99 @@ fn bench_dir() -> PathBuf {
     target_dir().join("bench")
 }
 
-/// `wasm-pack build --target web --release --out-dir DIR [-- --features F]`, then the shipped wasm-opt pass.
-fn build_package(pkg: &Path, features: Option<&str>) -> Result<()> {
-    let extra: Vec<&str> = features.map_or_else(Vec::new, |f| vec!["--", "--features", f]);
-    println!("$ wasm-pack build --target web --release --out-dir {} {}", pkg.display(), extra.join(" "));
+/// Which wasm-bindgen glue the package gets: `web` (the app awaits `init()`, which fetches the wasm) or
+/// `bundler` (the bundler loads the wasm on import; `init()` is a no-op so the same app code runs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PkgTarget {
+    Web,
+    // Built by the `package` stage of `cargo xtask test`.
+    #[allow(dead_code)]
+    Bundler,
+}
+
+impl PkgTarget {
+    fn name(self) -> &'static str {
+        match self {
+            PkgTarget::Web => "web",
+            PkgTarget::Bundler => "bundler",
+        }
+    }
+}
+
+/// The JS layer copied next to the kernel: the entry (`cognito_totp.js`), the protocol modules and the
+/// public typings. `init.js` comes from `js/` or, for the bundler build, `js/bundler/`.
+const JS_FILES: &[&str] = &["cognito_totp.js", "client.js", "http.js", "errors.js", "init.js", "cognito_totp.d.ts"];
+
+/// The package as users get it, in `out_dir` (recreated): the wasm kernel (`kernel.js`, `kernel_bg.wasm`
+/// and wasm-bindgen's typings, from `wasm-pack build --out-name kernel -- --no-default-features`, through
+/// the shipped wasm-opt pass), the JS layer from `js/` with `cognito_totp.js` as the entry, and a
+/// package.json naming them. With feature `testing` the entry also re-exports the kernel's test-only
+/// `srpPasswordClaim` and `SrpPrepared`.
+pub fn build_package(out_dir: &Path, target: PkgTarget, features: &[&str]) -> Result<()> {
+    // wasm-pack adds to what is there; a file of an older layout must not ship (or be listed) again.
+    if out_dir.exists() {
+        std::fs::remove_dir_all(out_dir)?;
+    }
+    let mut cargo_args = vec!["--no-default-features".to_string()];
+    if !features.is_empty() {
+        cargo_args.push("--features".into());
+        cargo_args.push(features.join(","));
+    }
+    println!(
+        "$ wasm-pack build --target {} --release --out-dir {} --out-name kernel -- {}",
+        target.name(),
+        out_dir.display(),
+        cargo_args.join(" ")
+    );
     let status = Command::new("wasm-pack")
-        .args(["build", "--target", "web", "--release", "--out-dir"])
-        .arg(pkg)
-        .args(&extra)
+        .args(["build", "--target", target.name(), "--release", "--out-name", "kernel", "--out-dir"])
+        .arg(out_dir)
+        .arg("--")
+        .args(&cargo_args)
         .current_dir(root())
         .status()
         .map_err(|e| Error::new(format!("cannot run wasm-pack ({e}); run `cargo xtask install` first")))?;
     if !status.success() {
-        return Err(Error::new(format!("wasm-pack build failed ({status})")));
+        return Err(Error::new(format!("wasm-pack build --target {} failed ({status})", target.name())));
     }
-    optimize_package(pkg)
+    optimize_package(out_dir)?;
+    add_js_layer(out_dir, target, features.contains(&"testing"))
+}
+
+/// Copies the JS layer into a wasm-pack output directory and rewrites its package.json around it.
+fn add_js_layer(out_dir: &Path, target: PkgTarget, testing: bool) -> Result<()> {
+    let manifest_path = out_dir.join("package.json");
+    let mut manifest = read_json(&manifest_path)?;
+    let version = manifest.get("version").and_then(Value::as_str).unwrap_or("0.0.0").to_owned();
+    let js = root().join("js");
+    for file in JS_FILES {
+        let from = match (*file, target) {
+            ("init.js", PkgTarget::Bundler) => js.join("bundler/init.js"),
+            _ => js.join(file),
+        };
+        let text = std::fs::read_to_string(&from).map_err(|e| Error::new(format!("cannot read {}: {e}", from.display())))?;
+        let mut text = text.replace("__VERSION__", &version);
+        if testing && file.starts_with("cognito_totp.") {
+            text.push_str("export { srpPasswordClaim, SrpPrepared } from './kernel.js';\n");
+        }
+        std::fs::write(out_dir.join(file), text)?;
+    }
+    // Everything wasm-pack listed (the kernel), then the JS layer.
+    let mut files: Vec<Value> = manifest.get("files").and_then(Value::as_array).cloned().unwrap_or_default();
+    files.extend(JS_FILES.iter().map(|f| Value::from(*f)));
+    files.dedup();
+    let obj = manifest
+        .as_object_mut()
+        .ok_or_else(|| Error::new(format!("{} is not a JSON object", manifest_path.display())))?;
+    obj.insert("type".into(), json!("module"));
+    obj.insert("files".into(), Value::Array(files));
+    obj.insert("main".into(), json!("cognito_totp.js"));
+    obj.insert("module".into(), json!("cognito_totp.js"));
+    obj.insert("types".into(), json!("cognito_totp.d.ts"));
+    // wasm-pack's `sideEffects` stays: it names kernel.js where instantiating the wasm is one.
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::new(e.to_string()))?;
+    std::fs::write(&manifest_path, text + "\n")?;
+    Ok(())
 }
 
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> Result<&'a str> {
@@ -316,9 +394,9 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let pkg = dir.join("pkg");
     let shipped = dir.join("pkg-shipped");
     if options.build {
-        build_package(&pkg, Some("testing"))?;
-        build_package(&shipped, None)?;
-    } else if !pkg.join("cognito_totp_bg.wasm").exists() || !shipped.join("cognito_totp_bg.wasm").exists() {
+        build_package(&pkg, PkgTarget::Web, &["testing"])?;
+        build_package(&shipped, PkgTarget::Web, &[])?;
+    } else if !pkg.join("kernel_bg.wasm").exists() || !shipped.join("kernel_bg.wasm").exists() {
         return Err(Error::new("target/bench/pkg{,-shipped} are not built; run without --no-build"));
     }
 

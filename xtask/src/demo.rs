@@ -2,7 +2,7 @@
 //! a real user pool), and serve www/ with `/config.json` until Ctrl-C.
 
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -42,32 +42,10 @@ fn parse(args: &[String]) -> Result<Options> {
     Ok(o)
 }
 
-/// `wasm-pack build --target web --release --out-dir www/pkg` plus the wasm-opt pass (shared with the e2e stage).
+/// The web package (kernel + JS layer, see `bench::build_package`) into www/pkg, which the page imports
+/// as `./pkg/cognito_totp.js` (shared with the e2e stage).
 pub fn build_web_package() -> Result<()> {
-    println!("$ wasm-pack build --target web --release --out-dir www/pkg");
-    let status = Command::new("wasm-pack")
-        .args([
-            "build",
-            "--target",
-            "web",
-            "--release",
-            "--out-dir",
-            "www/pkg",
-        ])
-        .current_dir(root())
-        .status()
-        .map_err(|e| {
-            Error::new(format!(
-                "cannot run wasm-pack ({e}); run `cargo xtask install` first"
-            ))
-        })?;
-    if !status.success() {
-        return Err(Error::new(format!(
-            "wasm-pack build --target web failed ({status})"
-        )));
-    }
-    // The same wasm-opt pass as every shipped build, so the demo serves what `cargo xtask bench` measured.
-    crate::bench::optimize_package(&root().join("www/pkg"))
+    crate::bench::build_package(&root().join("www/pkg"), crate::bench::PkgTarget::Web, &[])
 }
 
 /// The label a person sees for a pool, from its MFA setting.
