@@ -5,10 +5,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::bench::{PkgTarget, build_package};
 use crate::counts::{self, Counts};
 use crate::process::{ServerGuard, free_port, http_ok, logs_dir, run_logged, tail, wait_until};
 use crate::{Error, Result, demo, emulator, install, root, serve, target_dir};
@@ -21,18 +23,26 @@ const STAGES: [(u8, &str, &str); 8] = [
     (
         2,
         "browser",
-        "wasm-bindgen tests in headless Chromium against the emulator",
+        "wasm-bindgen tests and e2e/client in headless Chromium against the emulator",
     ),
-    (3, "ministack", "browser_flows against ministack"),
+    (
+        3,
+        "ministack",
+        "e2e/client/flows.test.mjs against ministack",
+    ),
     (4, "e2e", "playwright through www/ against the emulator"),
     (5, "thirdparty", "third-party clients against the emulator"),
     (
         6,
         "package",
-        "wasm-pack build --target bundler and its package.json",
+        "the bundler package, its package.json and the typings check",
     ),
     (7, "fuzz", "each cargo-fuzz target for 8 s (nightly)"),
-    (8, "load", "emulator: 200 concurrent sign-ins, kill -9, malformed input"),
+    (
+        8,
+        "load",
+        "emulator: 200 concurrent sign-ins, kill -9, malformed input",
+    ),
 ];
 
 #[derive(Default)]
@@ -246,7 +256,11 @@ fn fuzz_smoke(result: &mut StageResult) -> Result<()> {
 /// Stage 8: emulator/tests/load.rs (excluded from stage 1 by `test = false`).
 fn load(result: &mut StageResult) -> Result<()> {
     let (outcome, counts) = crate::hardening::load_stage(&log_path("load")?)?;
-    result.record("cargo test -p cognito-emulator --test load", &outcome, counts);
+    result.record(
+        "cargo test -p cognito-emulator --test load",
+        &outcome,
+        counts,
+    );
     Ok(())
 }
 
@@ -321,13 +335,53 @@ fn browser_tests(config: &Value, extra: &[&str], log: &str) -> Result<crate::pro
     run_logged(&mut cmd, &log_path(log)?, 30 * MINUTE)
 }
 
+/// The public package (web target) the client suites load, built once per `cargo xtask test`.
+fn client_package() -> Result<PathBuf> {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    if let Some(dir) = BUILT.get() {
+        return Ok(dir.clone());
+    }
+    let dir = target_dir().join("client-pkg");
+    build_package(&dir, PkgTarget::Web, &[])?;
+    Ok(BUILT.get_or_init(|| dir).clone())
+}
+
+/// The e2e/client suites that exist, by file name (`flows`, `faults`); a missing one is an error.
+fn client_suites(names: &[&str]) -> Result<Vec<PathBuf>> {
+    let dir = root().join("e2e/client");
+    names
+        .iter()
+        .map(|n| {
+            let path = dir.join(format!("{n}.test.mjs"));
+            require(&path).map(|()| path)
+        })
+        .collect()
+}
+
+/// `node --test` over e2e/client suites in headless Chromium (playwright-core), one file at a time: the
+/// files share one server, its clock and its request log.
+fn client_tests(
+    config: &Value,
+    pkg: &Path,
+    suites: &[PathBuf],
+    log: &str,
+) -> Result<crate::process::Outcome> {
+    let mut cmd = Command::new("node");
+    cmd.args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
+        .args(suites)
+        .current_dir(root())
+        .env("COGNITO_TEST_CONFIG", config.to_string())
+        .env("COGNITO_PKG_DIR", pkg);
+    run_logged(&mut cmd, &log_path(log)?, 20 * MINUTE)
+}
+
 fn browser(result: &mut StageResult) -> Result<()> {
-    let suites = files(&root().join("tests"), |n| {
+    let rust_suites = files(&root().join("tests"), |n| {
         n.starts_with("browser_") && n.ends_with(".rs")
     });
-    if suites.is_empty() {
-        return Err(Error::new("no tests/browser_*.rs yet"));
-    }
+    let client = client_suites(&["flows", "faults"])?;
+    // Without the package the Rust suites still run; the client suites then count as one failure.
+    let pkg = client_package();
     emulator::build()?;
     let emu = emulator::start(
         &root().join("emulator/seed/test.json"),
@@ -335,12 +389,27 @@ fn browser(result: &mut StageResult) -> Result<()> {
         "browser-emulator",
     )?;
     let config = emu.announced.test_config("emulator");
-    let outcome = browser_tests(&config, &["--test", "browser_*"], "browser")?;
-    result.record(
-        "wasm-bindgen tests",
-        &outcome,
-        counts::cargo(&outcome.output),
-    );
+    if rust_suites.is_empty() {
+        result.problems.push("no tests/browser_*.rs".into());
+    } else {
+        let outcome = browser_tests(&config, &["--test", "browser_*"], "browser")?;
+        result.record(
+            "wasm-bindgen tests",
+            &outcome,
+            counts::cargo(&outcome.output),
+        );
+    }
+    match pkg {
+        Ok(pkg) => {
+            let outcome = client_tests(&config, &pkg, &client, "browser-client")?;
+            result.record(
+                "node --test e2e/client",
+                &outcome,
+                counts::node(&outcome.output),
+            );
+        }
+        Err(e) => result.problems.push(format!("e2e/client: {e}")),
+    }
     drop(emu);
     Ok(())
 }
@@ -362,6 +431,8 @@ fn pytest(dir: &str, env: &[(&str, &str)], log: &str) -> Result<crate::process::
 fn ministack(result: &mut StageResult) -> Result<()> {
     let setup = root().join("e2e/ministack/setup.py");
     require(&setup)?;
+    let flows = client_suites(&["flows"])?;
+    let pkg = client_package()?;
     // setup.py's own tests start their own ministack.
     let own_tests = files(&root().join("e2e/ministack"), |n| {
         n.starts_with("test_") && n.ends_with(".py")
@@ -428,12 +499,11 @@ fn ministack(result: &mut StageResult) -> Result<()> {
             "setup.py's config does not say \"backend\":\"ministack\"",
         ));
     }
-    require(&root().join("tests/browser_flows.rs"))?;
-    let outcome = browser_tests(&config, &["--test", "browser_flows"], "ministack")?;
+    let outcome = client_tests(&config, &pkg, &flows, "ministack")?;
     result.record(
-        "browser_flows on ministack",
+        "e2e/client/flows.test.mjs on ministack",
         &outcome,
-        counts::cargo(&outcome.output),
+        counts::node(&outcome.output),
     );
     drop(guard);
     Ok(())
@@ -548,7 +618,15 @@ fn prepend_path(dir: &Path) -> std::ffi::OsString {
     std::env::join_paths(paths).unwrap_or_default()
 }
 
-/// The package.json fields an npm consumer and bundlers rely on; one message per missing field.
+/// What the package must ship: the entry users import, its typings, and the wasm kernel under it.
+const SHIPPED: [&str; 4] = [
+    "cognito_totp.js",
+    "cognito_totp.d.ts",
+    "kernel.js",
+    "kernel_bg.wasm",
+];
+
+/// The package.json fields an npm consumer and bundlers rely on; one message per problem.
 pub fn package_json_problems(pkg: &Value, out_dir: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     if pkg.get("name").and_then(Value::as_str) != Some("cognito-totp") {
@@ -556,6 +634,14 @@ pub fn package_json_problems(pkg: &Value, out_dir: &Path) -> Vec<String> {
             "name is {}, not \"cognito-totp\"",
             pkg.get("name").unwrap_or(&Value::Null)
         ));
+    }
+    // Bundlers follow `module`, Node and older tools `main`: both must lead to the public entry.
+    for field in ["module", "main"] {
+        match pkg.get(field).and_then(Value::as_str) {
+            Some("cognito_totp.js" | "./cognito_totp.js") => {}
+            Some(other) => problems.push(format!("{field} is {other}, not cognito_totp.js")),
+            None => problems.push(format!("no \"{field}\"")),
+        }
     }
     match pkg.get("types").and_then(Value::as_str) {
         Some(types) if out_dir.join(types).exists() => {}
@@ -565,13 +651,17 @@ pub fn package_json_problems(pkg: &Value, out_dir: &Path) -> Vec<String> {
     match pkg.get("files").and_then(Value::as_array) {
         Some(files) => {
             let listed: Vec<&str> = files.iter().filter_map(Value::as_str).collect();
-            for needed in [
-                "cognito_totp_bg.wasm",
-                "cognito_totp.js",
-                "cognito_totp.d.ts",
-            ] {
+            for needed in SHIPPED {
                 if !listed.contains(&needed) {
                     problems.push(format!("\"files\" does not list {needed}"));
+                }
+            }
+            // npm would publish the package without a listed file that is not there.
+            for file in listed {
+                if !out_dir.join(file).exists() {
+                    problems.push(format!(
+                        "\"files\" lists {file}, which is not in the package"
+                    ));
                 }
             }
         }
@@ -583,24 +673,103 @@ pub fn package_json_problems(pkg: &Value, out_dir: &Path) -> Vec<String> {
     problems
 }
 
-fn package(result: &mut StageResult) -> Result<()> {
-    let out_dir = target_dir().join("pkg-bundler");
-    let outcome = run_logged(
-        Command::new("wasm-pack")
-            .args(["build", "--target", "bundler", "--release", "--out-dir"])
-            .arg(&out_dir)
-            .current_dir(root()),
-        &log_path("package")?,
-        30 * MINUTE,
-    )?;
-    if !outcome.success {
+/// `path` (relative to `base_dir`) made absolute, with `.` and `..` resolved without touching the disk.
+fn lexical_join(base_dir: &Path, path: &str) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in base_dir.join(path).components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The committed tests/typescript/tsconfig.json names the package as www/pkg (what `cargo xtask demo`
+/// builds). This is its `paths` and `rootDirs` with every www/pkg location moved to `pkg_dir`, absolute,
+/// so the check reads the package this run built and never a stale www/pkg.
+fn retargeted_options(base: &Value, base_dir: &Path, pkg_dir: &Path) -> Value {
+    let www_pkg = root().join("www/pkg");
+    let retarget = |v: &Value| -> Value {
+        match v.as_str() {
+            Some(s) => {
+                let abs = lexical_join(base_dir, s);
+                let moved = match abs.strip_prefix(&www_pkg) {
+                    Ok(rest) => pkg_dir.join(rest),
+                    Err(_) => abs,
+                };
+                Value::from(moved.to_string_lossy().trim_end_matches('/').to_string())
+            }
+            None => v.clone(),
+        }
+    };
+    let options = base.get("compilerOptions");
+    let mut out = serde_json::Map::new();
+    if let Some(Value::Object(paths)) = options.and_then(|o| o.get("paths")) {
+        let moved: serde_json::Map<String, Value> = paths
+            .iter()
+            .map(|(k, list)| {
+                let list = list
+                    .as_array()
+                    .map_or_else(Vec::new, |l| l.iter().map(retarget).collect());
+                (k.clone(), Value::Array(list))
+            })
+            .collect();
+        out.insert("paths".into(), Value::Object(moved));
+    }
+    if let Some(Value::Array(dirs)) = options.and_then(|o| o.get("rootDirs")) {
+        out.insert(
+            "rootDirs".into(),
+            Value::Array(dirs.iter().map(retarget).collect()),
+        );
+    }
+    Value::Object(out)
+}
+
+/// `tsc -p tests/typescript` (strict, no emit: api.ts against the public typings, and the JS layer
+/// checked against them) with the package in `pkg_dir` in place of www/pkg, through a generated tsconfig
+/// that extends the committed one.
+fn typecheck(pkg_dir: &Path) -> Result<crate::process::Outcome> {
+    let tsc = root().join("bench/node_modules/.bin/tsc");
+    if !tsc.exists() {
         return Err(Error::new(format!(
-            "wasm-pack build --target bundler failed ({})",
-            outcome.summary
+            "{} is missing; run `cargo xtask install` (it runs `npm ci` in bench/)",
+            tsc.display()
         )));
     }
-    // The npm package gets the same wasm-opt pass as the demo and the bench.
-    crate::bench::optimize_package(&out_dir)?;
+    let base_dir = root().join("tests/typescript");
+    let base_path = base_dir.join("tsconfig.json");
+    require(&base_path)?;
+    let base: Value = serde_json::from_str(&std::fs::read_to_string(&base_path)?)
+        .map_err(|e| Error::new(format!("{} is not plain JSON: {e}", base_path.display())))?;
+    let config = serde_json::json!({
+        "extends": base_path,
+        "compilerOptions": retargeted_options(&base, &base_dir, pkg_dir),
+    });
+    let dir = target_dir().join("typecheck");
+    std::fs::create_dir_all(&dir)?;
+    let config_path = dir.join("tsconfig.json");
+    std::fs::write(&config_path, config.to_string())?;
+    println!(
+        "$ bench/node_modules/.bin/tsc -p tests/typescript (package: {})",
+        pkg_dir.display()
+    );
+    run_logged(
+        Command::new(&tsc)
+            .arg("-p")
+            .arg(&config_path)
+            .current_dir(root()),
+        &log_path("typecheck")?,
+        5 * MINUTE,
+    )
+}
+
+fn package(result: &mut StageResult) -> Result<()> {
+    let out_dir = target_dir().join("pkg-bundler");
+    build_package(&out_dir, PkgTarget::Bundler, &[])?;
     result.counts.found = true;
     let text = std::fs::read_to_string(out_dir.join("package.json"))?;
     let pkg: Value = serde_json::from_str(&text)
@@ -615,7 +784,27 @@ fn package(result: &mut StageResult) -> Result<()> {
     result.counts.failed += problems.len() as u64;
     if problems.is_empty() {
         result.counts.passed += 1;
-        println!("package.json of the bundler build has name, types, files and sideEffects");
+        println!("package.json of the bundler build: name, main/module, types, files, sideEffects");
+    }
+
+    // The typings test imports the web build's `init`/`initSync` and checks js/init.js (web) against them.
+    let outcome = typecheck(&client_package()?)?;
+    if outcome.success {
+        result.counts.passed += 1;
+        println!("tests/typescript type-checks against the web package's cognito_totp.d.ts");
+    } else {
+        result.counts.failed += 1;
+        let first_error = outcome
+            .output
+            .lines()
+            .find(|l| l.contains("error TS"))
+            .unwrap_or(&outcome.summary)
+            .trim()
+            .to_string();
+        result
+            .counts
+            .failed_names
+            .push(format!("tsc -p tests/typescript: {first_error}"));
     }
     Ok(())
 }
@@ -677,18 +866,46 @@ mod tests {
     }
 
     #[test]
-    fn package_json_checks_name_types_files_side_effects() {
+    fn package_json_checks_name_entry_types_files_side_effects() {
         let dir = std::env::temp_dir().join(format!("xtask-pkg-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("cognito_totp.d.ts"), "").unwrap();
+        for f in SHIPPED {
+            std::fs::write(dir.join(f), "").unwrap();
+        }
         let good = json!({
-            "name": "cognito-totp", "types": "cognito_totp.d.ts", "sideEffects": ["./snippets/*"],
-            "files": ["cognito_totp_bg.wasm", "cognito_totp.js", "cognito_totp_bg.js", "cognito_totp.d.ts"],
+            "name": "cognito-totp", "main": "cognito_totp.js", "module": "cognito_totp.js",
+            "types": "cognito_totp.d.ts", "sideEffects": ["./kernel.js"],
+            "files": ["kernel_bg.wasm", "kernel.js", "cognito_totp.js", "cognito_totp.d.ts"],
         });
         assert!(package_json_problems(&good, &dir).is_empty());
-        let bad = json!({ "name": "cognito_totp", "types": "missing.d.ts", "files": ["cognito_totp.js"] });
+        let bad = json!({
+            "name": "cognito_totp", "module": "kernel.js", "types": "missing.d.ts",
+            "files": ["cognito_totp.js", "gone.js"],
+        });
         let problems = package_json_problems(&bad, &dir);
-        assert_eq!(problems.len(), 5, "{problems:?}");
+        // name, module, main, types, 3 unlisted files, a listed file that is missing, sideEffects
+        assert_eq!(problems.len(), 9, "{problems:?}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_typings_check_reads_the_built_package_not_www_pkg() {
+        let base = json!({ "compilerOptions": {
+            "strict": true,
+            "rootDirs": ["../../js", "../../www/pkg"],
+            "paths": { "cognito-totp": ["../../www/pkg/cognito_totp.d.ts"] },
+        }});
+        let pkg = Path::new("/tmp/built-pkg");
+        let o = retargeted_options(&base, &root().join("tests/typescript"), pkg);
+        let js = root().join("js").to_string_lossy().to_string();
+        assert_eq!(o["rootDirs"], json!([js, "/tmp/built-pkg"]));
+        assert_eq!(
+            o["paths"]["cognito-totp"],
+            json!(["/tmp/built-pkg/cognito_totp.d.ts"])
+        );
+        assert!(
+            o.get("strict").is_none(),
+            "only the package locations are overridden"
+        );
     }
 }
