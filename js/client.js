@@ -566,7 +566,6 @@ export function otpauthUri(params) {
  * @param {string} secret @param {number | null} [unixSeconds]
  */
 export function totpCode(secret, unixSeconds) {
-  const now = unixSeconds ?? Date.now() / 1000;
-  if (typeof now != 'number' || !(now >= 0 && now < Infinity)) throw invalid('unixSeconds must be a non-negative number');
-  return checked(() => kernel.totpCode(secret, Math.floor(now)));
+  // The kernel refuses a negative or non-finite time and drops the fraction.
+  return checked(() => kernel.totpCode(secret, unixSeconds ?? Date.now() / 1000));
 }

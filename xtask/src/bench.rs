@@ -486,6 +486,67 @@ mod tests {
         assert!(t.contains("| sign-in through MFA_SETUP | ? | ? |"), "{t}");
     }
 
+    /// A directory shaped like wasm-pack's output, with its package.json.
+    fn fake_wasm_pack_output(name: &str, side_effects: &[&str]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-js-layer-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let manifest = json!({
+            "name": "cognito-totp", "version": "1.2.3", "files": ["kernel_bg.wasm", "kernel.js", "kernel.d.ts"],
+            "main": "kernel.js", "types": "kernel.d.ts", "sideEffects": side_effects,
+        });
+        std::fs::write(dir.join("package.json"), manifest.to_string()).unwrap();
+        dir
+    }
+
+    #[test]
+    fn the_js_layer_is_the_entry_of_the_web_package() {
+        let dir = fake_wasm_pack_output("web", &["./snippets/*"]);
+        add_js_layer(&dir, PkgTarget::Web, false).unwrap();
+        let pkg = read_json(&dir.join("package.json")).unwrap();
+        assert_eq!((pkg["main"].as_str(), pkg["module"].as_str()), (Some("cognito_totp.js"), Some("cognito_totp.js")));
+        assert_eq!(pkg["types"], "cognito_totp.d.ts");
+        assert_eq!(pkg["type"], "module");
+        assert_eq!(pkg["sideEffects"], json!(["./snippets/*"]));
+        let files: Vec<&str> = pkg["files"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        for f in JS_FILES.iter().chain(&["kernel_bg.wasm", "kernel.js", "kernel.d.ts"]) {
+            assert!(files.contains(f), "{f} not in {files:?}");
+            if !f.starts_with("kernel") {
+                assert!(dir.join(f).exists(), "{f} not copied");
+            }
+        }
+        // Every relative import of the copied JS names a shipped file.
+        for f in JS_FILES.iter().filter(|f| f.ends_with(".js")) {
+            let text = std::fs::read_to_string(dir.join(f)).unwrap();
+            for part in text.split("from './").skip(1) {
+                let target = part.split('\'').next().unwrap();
+                assert!(files.contains(&target), "{f} imports ./{target}, which is not shipped");
+            }
+            assert!(!text.contains("__VERSION__"), "{f}: version placeholder left");
+        }
+        assert!(std::fs::read_to_string(dir.join("http.js")).unwrap().contains("cognito-totp/1.2.3"));
+        let init = std::fs::read_to_string(dir.join("init.js")).unwrap();
+        assert!(init.contains("from './kernel.js'"), "the web init is the kernel's: {init}");
+        let entry = std::fs::read_to_string(dir.join("cognito_totp.js")).unwrap();
+        assert!(!entry.contains("srpPasswordClaim"), "test-only exports in a published build");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_bundler_package_has_a_no_op_init_and_testing_builds_reexport_the_srp_step() {
+        let dir = fake_wasm_pack_output("bundler", &["./kernel.js", "./snippets/*"]);
+        add_js_layer(&dir, PkgTarget::Bundler, true).unwrap();
+        let init = std::fs::read_to_string(dir.join("init.js")).unwrap();
+        assert!(!init.contains("from './kernel.js'"), "the bundler loads the wasm itself: {init}");
+        assert!(init.contains("export default async function init"), "{init}");
+        // wasm-pack's sideEffects name kernel.js, whose import instantiates the wasm: kept.
+        assert_eq!(read_json(&dir.join("package.json")).unwrap()["sideEffects"], json!(["./kernel.js", "./snippets/*"]));
+        for f in ["cognito_totp.js", "cognito_totp.d.ts"] {
+            let text = std::fs::read_to_string(dir.join(f)).unwrap();
+            assert!(text.ends_with("export { srpPasswordClaim, SrpPrepared } from './kernel.js';\n"), "{f}: {text}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn the_page_gets_the_first_known_answer_case() {
         let vectors = read_json(&root().join("tests/vectors/srp.json")).unwrap();
