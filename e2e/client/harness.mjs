@@ -543,6 +543,58 @@ export class ClientPage {
       assert.ok(!seen.text.includes(h), `${what}: String(step) shows ${label}`);
       for (const s of seen.strings) assert.ok(!s.includes(h), `${what}: a property of the step shows ${label}`);
     }
+    const inspected = await this.devtoolsView(step);
+    for (const name of inspected.names) {
+      assert.doesNotMatch(name, /session|challenge/i, `${what}: devtools shows a property named ${name}`);
+    }
+    for (const h of hidden) {
+      for (const s of inspected.strings) assert.ok(!s.includes(h), `${what}: devtools shows ${h.slice(0, 6)}…`);
+    }
+  }
+
+  /**
+   * What `console.log(step)` lets a person see in devtools when they expand it: through the DevTools protocol,
+   * own properties, private (#) fields and internal slots, recursively, prototype chain included. Functions are not
+   * opened: their [[Scopes]] show the library module's variables, which is not the step.
+   */
+  async devtoolsView(step) {
+    const cdp = await this.context.newCDPSession(this.page);
+    try {
+      await step.handle.evaluate((v) => {
+        /** @type {any} */ (window).__inspect = v;
+      });
+      const { result } = await cdp.send("Runtime.evaluate", { expression: "window.__inspect" });
+      const names = [];
+      const strings = [];
+      const seen = new Set();
+      const open = async (objectId, depth) => {
+        if (!objectId || seen.has(objectId) || depth > 6) return;
+        seen.add(objectId);
+        const props = await cdp.send("Runtime.getProperties", {
+          objectId, ownProperties: true, generatePreview: true,
+        });
+        // Object.prototype is the same for every object: nothing of the step's own there.
+        const own = new Set(props.result.map((p) => p.name));
+        if (own.has("hasOwnProperty") && own.has("__lookupGetter__")) return;
+        const all = [...props.result, ...(props.internalProperties ?? []), ...(props.privateProperties ?? [])];
+        for (const p of all) {
+          names.push(p.name);
+          for (const v of [p.value, p.get, p.set]) {
+            if (!v) continue;
+            if (v.value !== undefined) strings.push(String(v.value));
+            if (v.type === "function") continue;
+            if (v.description) strings.push(v.description);
+            for (const pp of v.preview?.properties ?? []) strings.push(`${pp.name}: ${pp.value ?? ""}`);
+            await open(v.objectId, depth + 1);
+          }
+        }
+      };
+      await open(result.objectId, 0);
+      return { names, strings };
+    } finally {
+      await this.page.evaluate(() => delete (/** @type {any} */ (window).__inspect));
+      await cdp.detach();
+    }
   }
 }
 
