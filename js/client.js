@@ -546,9 +546,7 @@ export class CognitoTotp {
 }
 
 // `using auth = new CognitoTotp(...)` where explicit resource management exists.
-for (const C of [CognitoTotp, TotpSetup]) {
-  if (typeof Symbol.dispose == 'symbol') Object.defineProperty(C.prototype, Symbol.dispose, { value: C.prototype.free });
-}
+if (Symbol.dispose) for (const C of [CognitoTotp, TotpSetup]) /** @type {any} */ (C.prototype)[Symbol.dispose] = C.prototype.free;
 
 /** Renders `text` as a standalone SVG QR code. @param {string} text @param {import('./cognito_totp.js').SvgOptions} [options] */
 export function qrSvg(text, options) {
