@@ -11,21 +11,20 @@
 //! | key | HKDF-SHA256(salt = padHex(u), ikm = padHex(S), info = "Caldera Derived Key", 16 bytes) |
 //! | signature | base64 HMAC-SHA256(key, poolName ‖ USER_ID_FOR_SRP ‖ SECRET_BLOCK bytes ‖ TIMESTAMP) |
 //!
-//! Every exponentiation whose exponent depends on a secret (`a`, `x`, `a + u·x`) runs in Montgomery form over
-//! fixed-size integers with a fixed-window method whose table lookups are constant-time and whose step count
-//! depends only on the public bit bound. The fixed-base powers g^a and g^x use crypto-bigint `ConstMontyForm`
-//! constants for the fixed bases g^(2^k) (`G_POW2`); the exponentiations themselves (g^a, g^x and S) run in
-//! [`cognito_totp_mont`] (28-bit limbs, product scanning, a dedicated squaring), which is faster in wasm. Only lengths leak,
-//! and those the protocol itself exposes (padHex strips leading zeros).
+//! Integers are fixed-size little-endian byte arrays (384 bytes below N). Every exponentiation whose exponent
+//! depends on a secret (`a`, `x`, `a + u·x`) runs in [`cognito_totp_mont`] (Montgomery form, 28-bit limbs,
+//! fixed windows whose table reads are constant-time, a step count that depends only on the public bit bound).
+//! The fixed-base powers g^a and g^x split the exponent into chunks raised to the constants g^(2^k)
+//! (`G_POW2`), so the chunks share one chain of squarings. The little arithmetic around them — B − k·g^x mod N
+//! and a + u·x — is branch-free schoolbook code here. Only lengths leak, and those the protocol itself exposes
+//! (padHex strips leading zeros). crypto-bigint checks all of it in the tests; the wasm does not carry it.
 
 use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crypto_bigint::modular::ConstMontyForm;
-use cognito_totp_mont::{self as mont, Modulus};
-use crypto_bigint::{U256, U512, U1024, U2048, U3072, const_monty_params};
+use cognito_totp_mont::{BYTES, Modulus};
 use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
@@ -33,13 +32,6 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::core::b64;
 use crate::core::secret::Password;
-
-const_monty_params!(
-    GroupModulus,
-    U3072,
-    N_HEX,
-    "RFC 3526 group 15 prime (3072-bit MODP), the N Cognito uses"
-);
 
 /// N as 768 lowercase hex digits (public: tests and tools compare against it).
 pub const N_HEX: &str = concat!(
@@ -53,10 +45,48 @@ pub const N_HEX: &str = concat!(
         "bbe117577a615d6c770988c0bad946e208e24fa074e5ab3143db5bfce0fd108e4b82d120a93ad2caffffffffffffffff",
     );
 
-type Fe = ConstMontyForm<GroupModulus, { U3072::LIMBS }>;
+/// An integer below 2^3072, little-endian.
+type Int = [u8; BYTES];
 
-/// Byte length of N.
-const N_BYTES: usize = 384;
+/// Hex (big-endian, lowercase, at most `2·L` digits) to little-endian bytes, at compile time: the constants below
+/// are stored once, in the form the arithmetic reads. Unit tests recompute every one of them.
+const fn le_from_hex<const L: usize>(hex: &str) -> [u8; L] {
+    let h = hex.as_bytes();
+    let mut out = [0u8; L];
+    let mut i = 0;
+    while i < h.len() {
+        let c = h[h.len() - 1 - i];
+        let v = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => 0,
+        };
+        out[i / 2] |= v << (4 * (i % 2));
+        i += 1;
+    }
+    out
+}
+
+const N: Int = le_from_hex(N_HEX);
+
+/// R² mod N for [`cognito_totp_mont`] (R = 2^3080, its 110 limbs of 28 bits), computed with Python
+/// (`pow(2, 2 * 3080, N)`); the unit test `montgomery_constants_are_right` recomputes it.
+const MONT_R2: Int = le_from_hex(concat!(
+    "b4fb51df35da58403da4634414775ccb6f41d81c8ff778b681405dee5a73a77abfcb06c6509ab77e443f09968bfb2664",
+    "8bb1a7ef1656607da5b5d2a48cdc5b2a400731ef58b051144fc45f6dcaceb1bd1942713fdb5d049da52796662a32f22b",
+    "ab65a36e6730786571a8d15c60adc4399badff44042312294d63be024e5343899f5c681ebb11f2d8d171b0919b8b106c",
+    "b713ccb5a3aa1aac51c4045555308157814a44631c270abfd6f63672ceabfc1abf3f42599afcc7994a05f08bb3992da8",
+    "0c25d3e46311226f723337f3f1de2deca0b88d0a794d1a0869e92fb157ecbfe6fe0b02d8bf036baf96339f1122f0a2e3",
+    "eb12b8445592c909bb22876946f27b258bbfcfa35486975cb108113c6a7d3a6de1b4014094a90b4daf068a6822f12f20",
+    "500cc68775dcfe24db46bacf412ccca059b4187d9ace850c196d690ebb0d6548128ba795fe0098d26a25d77065362a12",
+    "99f33f10ffba249f5144cc46f0ebbdcbb14912e793da3ed8976a21191ddf3fd0f4b083e50d2819ffca9138d241cd5ac8",
+));
+
+/// k = H(padHex(N) ‖ padHex(g)) = H(0x00 ‖ N ‖ 0x02): a constant of the group (the unit test
+/// `k_matches_the_published_cognito_value` recomputes it).
+const K: Int = le_from_hex(K_HEX);
+const K_HEX: &str = "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6";
+
 /// `a` is 1024 bits, `u·x` at most 512: `a + u·x` needs at most 1025 bits, so the exponent is never reduced and
 /// the ladder runs a fixed 1025 steps whatever its value.
 const EXPONENT_BITS: u32 = 1025;
@@ -109,14 +139,10 @@ impl core::error::Error for SrpError {}
 
 /// The client's ephemeral SRP state for one sign-in: the secret `a` (wiped on drop) and the public A.
 pub struct SrpClient {
-    a: U1024,
-    big_a: U3072,
-}
-
-impl Drop for SrpClient {
-    fn drop(&mut self) {
-        self.a.zeroize();
-    }
+    /// `a`, little-endian.
+    a: Zeroizing<[u8; 128]>,
+    /// A = g^a mod N, little-endian.
+    big_a: Int,
 }
 
 impl fmt::Debug for SrpClient {
@@ -155,26 +181,28 @@ impl fmt::Debug for SrpIntermediates {
     }
 }
 
-/// What the claim is derived from; secrets wiped on drop.
+/// What the claim is derived from (little-endian); secrets wiped on drop.
 struct Derived {
-    x: Zeroizing<U256>,
-    u: U256,
-    s: Zeroizing<U3072>,
+    x: Zeroizing<[u8; 32]>,
+    u: [u8; 32],
+    s: Zeroizing<Int>,
     key: Zeroizing<[u8; 16]>,
 }
 
 impl SrpClient {
-    /// `a_bytes`: 128 random bytes from the caller (tests pass fixed ones). Computes A = g^a mod N.
+    /// `a_bytes`: 128 random bytes from the caller (tests pass fixed ones), read big-endian as the SDK does.
+    /// Computes A = g^a mod N.
     ///
     /// `a` is used as is (1024 bits < N, so no reduction is needed, as in the SDK). All-zero bytes are refused.
     pub fn new(a_bytes: &[u8; 128]) -> Result<SrpClient, SrpError> {
-        let a = U1024::from_be_slice(a_bytes);
-        if bool::from(a.is_zero()) {
+        let mut a = Zeroizing::new(*a_bytes);
+        a.reverse();
+        if is_zero(&*a) {
             return Err(SrpError::BadRandom);
         }
         let big_a = pow_g_1024(&a);
         // Cannot happen for a prime N and g ≠ 0; checked because a zero A would let anyone compute S.
-        if bool::from(big_a.is_zero()) {
+        if is_zero(&big_a) {
             return Err(SrpError::BadRandom);
         }
         Ok(SrpClient { a, big_a })
@@ -182,7 +210,7 @@ impl SrpClient {
 
     /// SRP_A as the SDK sends it: lowercase hex without a leading zero nibble.
     pub fn a_hex(&self) -> String {
-        min_hex(&self.big_a.to_be_bytes())
+        min_hex(&be(&self.big_a))
     }
 
     /// Answers PASSWORD_VERIFIER with PASSWORD_CLAIM_SIGNATURE (base64). `pool_name` is the part of the pool id
@@ -228,9 +256,9 @@ impl SrpClient {
         // The key as 32 hex digits (leading zeros kept, unlike the integers).
         let key_hex = d.key.iter().flat_map(|b| [b >> 4, b & 0xf]).map(|n| char::from(HEX_DIGITS[usize::from(n)])).collect();
         let inter = SrpIntermediates {
-            x_hex: min_hex(&Zeroizing::new(d.x.to_be_bytes())),
-            u_hex: min_hex(&d.u.to_be_bytes()),
-            s_hex: min_hex(&Zeroizing::new(d.s.to_be_bytes())),
+            x_hex: min_hex(&be(&*d.x)),
+            u_hex: min_hex(&be(&d.u)),
+            s_hex: min_hex(&be(&*d.s)),
             key_hex,
         };
         Ok((claim, inter))
@@ -273,20 +301,23 @@ impl SrpClient {
         salt: &[u8],
         b_bytes: &[u8],
     ) -> Result<Derived, SrpError> {
-        let b = uint_from_min_bytes(b_bytes).ok_or(SrpError::InvalidHex("SRP_B"))?;
-        // Montgomery conversion reduces any value below 2^3072, so B ≥ N (which the SDK also accepts) works.
-        let b_fe = Fe::new(&b);
-        if bool::from(b_fe.retrieve().is_zero()) {
+        let b = int_from_min_be(b_bytes).ok_or(SrpError::InvalidHex("SRP_B"))?;
+        let m = mont_modulus();
+        // The Montgomery round trip reduces any value below 2^3072 < 2N, so B ≥ N (which the SDK also accepts)
+        // works.
+        let b_mod_n = m.retrieve(&m.to_montgomery(&b));
+        if is_zero(&*b_mod_n) {
             return Err(SrpError::BadServerB);
         }
 
         // u hashes B as sent, not reduced (as the SDK does).
-        let u_digest = Sha256::new()
-            .chain_update(pad_hex_bytes(&self.big_a.to_be_bytes()))
+        let u_digest: [u8; 32] = Sha256::new()
+            .chain_update(pad_hex_bytes(&be(&self.big_a)))
             .chain_update(pad_hex_bytes(b_bytes))
-            .finalize();
-        let u = U256::from_be_slice(&u_digest);
-        if bool::from(u.is_zero()) {
+            .finalize()
+            .into();
+        let u = le32(&u_digest);
+        if is_zero(&u) {
             return Err(SrpError::ZeroU);
         }
 
@@ -298,89 +329,106 @@ impl SrpClient {
         let inner: Zeroizing<[u8; 32]> = Zeroizing::new(inner.finalize().into());
         let x_digest: Zeroizing<[u8; 32]> =
             Zeroizing::new(Sha256::new().chain_update(pad_hex_bytes(salt)).chain_update(*inner).finalize().into());
-        let x = Zeroizing::new(U256::from_be_slice(&*x_digest));
+        let x = Zeroizing::new(le32(&x_digest));
 
-        // B − k·g^x in the field: subtraction mod N handles the negative case the SDK's signed BigInteger sees.
-        let g_x = Zeroizing::new(Fe::new(&pow_g_256(&x)));
-        let base = Zeroizing::new(b_fe.sub(&multiplier().mul(&g_x)));
-        let ux: Zeroizing<U512> = Zeroizing::new(u.concatenating_mul(&*x));
-        let exponent: Zeroizing<U2048> = Zeroizing::new(self.a.resize::<{ U2048::LIMBS }>().wrapping_add(&ux.resize()));
-        let s = Zeroizing::new(pow_secret(&base, &exponent));
+        // B − k·g^x mod N: subtraction mod N handles the negative case the SDK's signed BigInteger sees.
+        let g_x = pow_g_256(&x);
+        let k_g_x = m.retrieve(&m.mul(&m.to_montgomery(&K), &m.to_montgomery(&g_x)));
+        let base = sub_mod(&b_mod_n, &k_g_x);
+        let exponent = a_plus_ux(&self.a, &u, &x);
+        let words = le_words(&*exponent);
+        let s = m.multi_pow(&[(&*base, &words)], EXPONENT_BITS, 5);
 
-        let s_bytes = Zeroizing::new(s.to_be_bytes());
-        let ikm = Zeroizing::new(pad_hex_bytes(&s_bytes));
-        let hkdf = Hkdf::<Sha256>::new(Some(&pad_hex_bytes(&u.to_be_bytes())), &ikm);
+        let ikm = Zeroizing::new(pad_hex_bytes(&be(&*s)));
+        let hkdf = Hkdf::<Sha256>::new(Some(&pad_hex_bytes(&be(&u))), &ikm);
         let mut key = Zeroizing::new([0u8; 16]);
         hkdf.expand(b"Caldera Derived Key", key.as_mut_slice()).map_err(|_| SrpError::Internal("HKDF length"))?;
         Ok(Derived { x, u, s, key })
     }
 }
 
-/// base^e mod N for the secret exponent a + u·x (at most `EXPONENT_BITS` bits) with [`cognito_totp_mont`]
-/// (5-bit windows suit a ~1000-bit exponent); the result as a plain integer.
-fn pow_secret(base: &Fe, e: &U2048) -> U3072 {
-    let base_bytes = le_bytes(&base.retrieve());
-    let mut e_bytes = e.to_le_bytes();
-    let words = le_words(e_bytes.as_ref());
-    e_bytes.as_mut().zeroize();
-    let s = mont_modulus().multi_pow(&[(&*base_bytes, &words)], EXPONENT_BITS, 5);
-    U3072::from_le_slice(&*s)
+/// Whether every byte is zero, without stopping at the first non-zero one (the values are secret).
+fn is_zero(x: &[u8]) -> bool {
+    x.iter().fold(0u8, |acc, &b| acc | b) == 0
 }
 
-/// The 384 little-endian bytes of x, wiped on drop.
-fn le_bytes(x: &U3072) -> Zeroizing<[u8; mont::BYTES]> {
-    let mut out = Zeroizing::new([0u8; mont::BYTES]);
-    let mut encoded = x.to_le_bytes();
-    out.copy_from_slice(encoded.as_ref());
-    encoded.as_mut().zeroize();
+/// Little-endian bytes to big-endian, wiped on drop (the values may be secret).
+fn be(le: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(le.to_vec());
+    out.reverse();
     out
 }
 
-/// Little-endian bytes as little-endian 32-bit words, wiped on drop.
+/// A 32-byte digest read as a big-endian integer, as little-endian bytes.
+fn le32(digest: &[u8; 32]) -> [u8; 32] {
+    let mut out = *digest;
+    out.reverse();
+    out
+}
+
+/// (x − y) mod N for x, y < N, branch-free (y = k·g^x derives from the password).
+fn sub_mod(x: &Int, y: &Int) -> Zeroizing<Int> {
+    let mut out = Zeroizing::new([0u8; BYTES]);
+    let mut borrow = 0u16;
+    for ((o, &xi), &yi) in out.iter_mut().zip(x).zip(y) {
+        let d = u16::from(xi).wrapping_sub(u16::from(yi)).wrapping_sub(borrow);
+        *o = d as u8;
+        borrow = d >> 15;
+    }
+    // borrow is 1 exactly when x < y: add N back, under a mask rather than a branch.
+    let mask = 0u8.wrapping_sub(borrow as u8);
+    let mut carry = 0u16;
+    for (o, &ni) in out.iter_mut().zip(&N) {
+        let s = u16::from(*o) + u16::from(ni & mask) + carry;
+        *o = s as u8;
+        carry = s >> 8;
+    }
+    out
+}
+
+/// a + u·x (little-endian; at most 1025 bits, so 129 bytes), schoolbook with fixed loop bounds.
+fn a_plus_ux(a: &[u8; 128], u: &[u8; 32], x: &[u8; 32]) -> Zeroizing<[u8; 129]> {
+    // Column sums of u·x: at most 32 products of < 2^16 each, far below 2^32.
+    let mut columns = Zeroizing::new([0u32; 64]);
+    for (i, &ui) in u.iter().enumerate() {
+        for (j, &xj) in x.iter().enumerate() {
+            columns[i + j] += u32::from(ui) * u32::from(xj);
+        }
+    }
+    let mut out = Zeroizing::new([0u8; 129]);
+    let mut carry = 0u32;
+    for (i, o) in out.iter_mut().enumerate() {
+        let sum = carry + u32::from(a.get(i).copied().unwrap_or(0)) + columns.get(i).copied().unwrap_or(0);
+        *o = sum as u8;
+        carry = sum >> 8;
+    }
+    carry.zeroize();
+    out
+}
+
+/// Little-endian bytes as little-endian 32-bit words (the exponent format of [`Modulus::multi_pow`]), wiped on
+/// drop.
 fn le_words(le: &[u8]) -> Zeroizing<Vec<u32>> {
     Zeroizing::new(le.chunks(4).map(|c| c.iter().rev().fold(0u32, |w, &b| (w << 8) | u32::from(b))).collect())
 }
 
-/// R² mod N for [`cognito_totp_mont`] (R = 2^3080, its 110 limbs of 28 bits): a constant of N, computed with
-/// Python (`pow(2, 2 * 3080, N)`); the unit test `montgomery_constants_are_right` recomputes it.
-const MONT_R2: U3072 = U3072::from_be_hex(concat!(
-    "b4fb51df35da58403da4634414775ccb6f41d81c8ff778b681405dee5a73a77abfcb06c6509ab77e443f09968bfb2664",
-    "8bb1a7ef1656607da5b5d2a48cdc5b2a400731ef58b051144fc45f6dcaceb1bd1942713fdb5d049da52796662a32f22b",
-    "ab65a36e6730786571a8d15c60adc4399badff44042312294d63be024e5343899f5c681ebb11f2d8d171b0919b8b106c",
-    "b713ccb5a3aa1aac51c4045555308157814a44631c270abfd6f63672ceabfc1abf3f42599afcc7994a05f08bb3992da8",
-    "0c25d3e46311226f723337f3f1de2deca0b88d0a794d1a0869e92fb157ecbfe6fe0b02d8bf036baf96339f1122f0a2e3",
-    "eb12b8445592c909bb22876946f27b258bbfcfa35486975cb108113c6a7d3a6de1b4014094a90b4daf068a6822f12f20",
-    "500cc68775dcfe24db46bacf412ccca059b4187d9ace850c196d690ebb0d6548128ba795fe0098d26a25d77065362a12",
-    "99f33f10ffba249f5144cc46f0ebbdcbb14912e793da3ed8976a21191ddf3fd0f4b083e50d2819ffca9138d241cd5ac8",
-));
-
-/// k = H(padHex(N) ‖ padHex(g)) = H(0x00 ‖ N ‖ 0x02): a constant of the group (the unit test
-/// `k_matches_the_published_cognito_value` recomputes it).
-const K: U256 = U256::from_be_hex(K_HEX);
-const K_HEX: &str = "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6";
-
 /// N for [`cognito_totp_mont`]. Built per use from constants (a few hundred byte moves) so that the no_std
 /// build needs no lazily initialised static.
 fn mont_modulus() -> Modulus {
-    Modulus::new(&le_bytes(&Fe::MODULUS.get()), &le_bytes(&MONT_R2))
+    Modulus::new(&N, &MONT_R2)
 }
 
 /// The generator g = 2.
-const G: U3072 = U3072::from_u8(2);
+const G: Int = le_from_hex("2");
 
-#[cfg(test)]
-fn generator() -> Fe {
-    Fe::new(&U3072::from_u8(2))
-}
-
-/// g^(2^k) for k = 64, 128, 192 (for the chunks of `x`) and 128, 256, …, 896 (for the chunks of `a`), as integers
-/// below N. N and g are fixed, so these are constants (computed with Python: `pow(2, 2**k, N)`; the unit test
+/// g^(2^k) for k = 64, 128, 192 (for the chunks of `x`) and 128, 256, …, 896 (for the chunks of `a`). N and g
+/// are fixed, so these are constants (computed with Python: `pow(2, 2**k, N)`; the unit test
 /// `fixed_base_table_is_g_to_powers_of_two` recomputes them). g^e is then split into chunks of e raised to these
 /// bases and evaluated as one multi-exponentiation sharing its squarings: 128 squarings instead of 1024 for `a`
 /// (8 chunks of 128 bits), 64 instead of 256 for `x` (4 chunks of 64 bits).
-const G_POW2: [U3072; 9] = [
+const G_POW2: [Int; 9] = [
     // g^(2^64)
-    U3072::from_be_hex(concat!(
+    le_from_hex(concat!(
         "24d45fec935a7ce5568c844b7d4936784543c5f9ca8982eb5be6eb39785c8e40c88e31bb110275c52dd3ed7c5c929b31",
         "1bdedef320e0b85102ad61381f696d3948c0ccc8d608f8c3c554f6c6f8c052bb7ebc95580d2e04319eb5b451f21d355d",
         "53081fade5618342188218466c716093da85981318a58cd6eddebe7f6b0185b37876cf3571ead6a3df1a6811a3f8d64a",
@@ -391,7 +439,7 @@ const G_POW2: [U3072; 9] = [
         "f737f2f43276187a243dc69c828cdecc961aceb0167d22f7b86635d97393327259c016af1ec7cdecb13060ce5bf63dca",
     )),
     // g^(2^128)
-    U3072::from_be_hex(concat!(
+    le_from_hex(concat!(
         "8c91af84249658896165e3e190488d84241d642b509d63551e46eb58c5d315bc3c8886c34fcdbd10882dd3d7dfda5d40",
         "7cc80cf6c9fc8fb6cb36c9e366b3c2ae3704ee863a08d0d82b5bce7d2e6efe1667dd7a68cb5328855c156d8e35984ded",
         "8ec26c97cf92adba6c1c5718cd07cbbb7d099337e9304777e11f37a36c2851eeb66a3f6bd44d67b93a3a6937ec493ea1",
@@ -402,7 +450,7 @@ const G_POW2: [U3072; 9] = [
         "7d737601b2195e10db219bd9c0e3771f2fd832038c8f9245e855efaf433c487a1f2eea103873d7684f9088e07806734a",
     )),
     // g^(2^192)
-    U3072::from_be_hex(concat!(
+    le_from_hex(concat!(
         "91938495281e0db3fcb28ce10a65827fc0d6e2379df6c34a6a25601d08fd69ca7017933e0ac3b54d9cd5b75095d04de5",
         "da1f2f678eca1642c61f31da766ef3e2b99377d87c51b97ca97ad9cca0ebd08dfabbc71ac9a52ef3851fb52d8c9c7653",
         "c0f58bf941808da25f196008ee855e3e23ee2a717cb2941b4601f0214dc5608847f6a234712686a331203b9797c8f22a",
@@ -413,7 +461,7 @@ const G_POW2: [U3072; 9] = [
         "89f2e54e4d3b20094828380e8cfb9fdec68d2d82bd475ff05d2f0643785c31cdb980e56eb35b524be1841df24f6ad99f",
     )),
     // g^(2^256)
-    U3072::from_be_hex(concat!(
+    le_from_hex(concat!(
         "c8be99f3d54d5ad0bd02283135f14fc354362d7b6f62bd2b0cbdb784def4b49b984691eedfb837e67fd1a1217b2bac44",
         "566329bafc322074a7d1e447c90b393256f879f75cdc0fd99824d80593a1c08b4745fbdbd72c947f92927d0668bdcdd9",
         "34284f0465c484ce638a724e02731827fc1453d3305f4b1a4697127a2f4babedcbbb9583663ac4da699eb3951e9f85f9",
@@ -424,7 +472,7 @@ const G_POW2: [U3072; 9] = [
         "f67638ae648151dbb696af70168441d75ae68bc3da5a4f1806c8c9352f11ceb4f8161dfe9394f8995f13516a40c6f15f",
     )),
     // g^(2^384)
-    U3072::from_be_hex(concat!(
+    le_from_hex(concat!(
         "06ce2124ac8504f2cf5c5db08bbf12d3b30039e4545ae508cb0d3f77e2a53673561253e79f27e68537872562db23f2eb",
         "fe2b8ed37ed45751df90bbc913d6a05cf01e0d6d369f7bd5ae7d4544697940e0812213ad41d26cda8a35a938bdb631a6",
         "bbed607caa08024b854e58b88e5dbc5f0659ce9e6d29d85b2bf7e5c40d1bae48108496674657a097ccdfbbf20d945084",
@@ -435,7 +483,7 @@ const G_POW2: [U3072; 9] = [
         "8ecae1d04661e79626913352a84b350768a19107eb50fbb09d02742ab8d5dddb057ce06ff3cf7fdc27d986ce27e17e20",
     )),
     // g^(2^512)
-    U3072::from_be_hex(concat!(
+    le_from_hex(concat!(
         "cedba5e798c6df14275244ff17332131382f10b3921b2f83e1df46efd383b408cda7a6d4c61b47d27d037a94106d752c",
         "2e4ed1caa8c782d24b0e5b025fced3dae6a711139562358910e6752d1bdb97bae370917174ed455dc232d6a6803323ed",
         "fd706c995918ae9a20521f1c0e5c5352e7ab5587305e981f000fd1e16b65d9660c4ed419333601e9bf98604a84e4a63e",
@@ -446,7 +494,7 @@ const G_POW2: [U3072; 9] = [
         "ddb655c0e659bf199158198669ed794c3df8a248ece01371d3f16b443d37848b268bba3b7434e53f0fc13a7c4114aa1a",
     )),
     // g^(2^640)
-    U3072::from_be_hex(concat!(
+    le_from_hex(concat!(
         "121b0649cea0880fd96cc70b68d5ee03661cc3985f94912ab2a7a2ced3873e5b54369d1cae20ab5db9fe5d8bfc0280fb",
         "29e5274f2fb7921dffda29a95b8f63ea523b596cc15e88baf6c0cce9f4f8357eb621e2d391ff98bd6a331c1c2d94942d",
         "a6e45a91a8744589fca046de97ceb88d94869ce77e419d176ef4b2c94073864ceec3f1ec2f8ac7cd410ec59e00415985",
@@ -457,7 +505,7 @@ const G_POW2: [U3072; 9] = [
         "83dd08cabdeeb38ddf62c0b555425fa58db88510bb9a9cdd531407929592f500af3f9c5af3765fa2c930c6afd58de4fc",
     )),
     // g^(2^768)
-    U3072::from_be_hex(concat!(
+    le_from_hex(concat!(
         "44fc639b3dee08f5c3425e4d4f76ddf69554bac287f0a21be24873ced6dee8cea1918df7b1eaede1e780af945c8afa70",
         "eafd08e50dc3a7e9c3e6872237778bf66a28f7daaf3ae0dedb616aa03d25292de521a67de11a2bb83e782c62d0428228",
         "7652c87b06d22186effa67b9d63f897225771f88cc7f2d278bbdede2a71ec9dc92ec9e885006c6c74b20fc8075b1f1c8",
@@ -468,7 +516,7 @@ const G_POW2: [U3072; 9] = [
         "3ea4ba98391c555f86a083bdac3ab0afaf72011f7772fe9779d3b4745fe3c7f42e62f2183d80b42e4f53ba025f3ead05",
     )),
     // g^(2^896)
-    U3072::from_be_hex(concat!(
+    le_from_hex(concat!(
         "bf1dd4044c8604fa7a9db945631ce30d52d56ceed3290dbd4c2e5af1962227cbdad03238f7f675545ace6e05f422892f",
         "5777fb59badb1d5e214287fd9df592c874cfe2cfd0f47e978f1b310e44f3975765208575c3acabfe4aa6da689d624eeb",
         "26896f0c343e6519062ec15cf03c7f7f8e7c6ee044ba3aa41695b99d6d745fb5e8b4927d6950d74ee2cae85a6c15a1b6",
@@ -480,38 +528,26 @@ const G_POW2: [U3072; 9] = [
     )),
 ];
 
-/// g^e for a secret `e` given as big-endian bytes, split into `K` equal chunks e₀ (least significant) … e_(K−1)
-/// raised to `bases` = [g, g^(2^w), …, g^(2^(K−1)w)] with w = the chunk's bits, evaluated by [`mont`] as one
+/// g^e for a secret `e` (little-endian), split into `K` equal chunks e₀ (least significant) … e_(K−1) raised to
+/// `bases` = [g, g^(2^w), …, g^(2^(K−1)w)] with w = the chunk's bits, evaluated by [`cognito_totp_mont`] as one
 /// multi-exponentiation with 4-bit windows: w squarings instead of K·w. Constant time in `e`.
-fn fixed_base_pow<const K: usize>(bases: [&U3072; K], be: &[u8]) -> U3072 {
-    let width = be.len() / K;
-    let plain = bases.map(le_bytes);
-    let chunks: [Zeroizing<Vec<u32>>; K] = core::array::from_fn(|i| {
-        let end = be.len() - i * width;
-        let mut le = Zeroizing::new(be[end - width..end].to_vec());
-        le.reverse();
-        le_words(&le)
-    });
-    let terms: [(&[u8; mont::BYTES], &[u32]); K] = core::array::from_fn(|i| (&*plain[i], chunks[i].as_slice()));
-    let r = mont_modulus().multi_pow(&terms, (width * 8) as u32, 4);
-    U3072::from_le_slice(&*r)
+fn fixed_base_pow<const K: usize>(bases: [&Int; K], e: &[u8]) -> Zeroizing<Int> {
+    let width = e.len() / K;
+    let chunks: [Zeroizing<Vec<u32>>; K] = core::array::from_fn(|i| le_words(&e[i * width..(i + 1) * width]));
+    let terms: [(&Int, &[u32]); K] = core::array::from_fn(|i| (bases[i], chunks[i].as_slice()));
+    mont_modulus().multi_pow(&terms, (width * 8) as u32, 4)
 }
 
 /// g^a for the 1024-bit secret `a`: eight 128-bit chunks (128 squarings; 8 tables of 16 are cheaper than the
 /// 128 more squarings that four chunks would need).
-fn pow_g_1024(a: &U1024) -> U3072 {
+fn pow_g_1024(a: &[u8; 128]) -> Int {
     let p = &G_POW2;
-    fixed_base_pow([&G, &p[1], &p[3], &p[4], &p[5], &p[6], &p[7], &p[8]], &Zeroizing::new(a.to_be_bytes()))
+    *fixed_base_pow([&G, &p[1], &p[3], &p[4], &p[5], &p[6], &p[7], &p[8]], a)
 }
 
 /// g^x for the 256-bit secret `x`: four 64-bit chunks (eight would cost more in tables than they save).
-fn pow_g_256(x: &U256) -> U3072 {
-    fixed_base_pow([&G, &G_POW2[0], &G_POW2[1], &G_POW2[2]], &Zeroizing::new(x.to_be_bytes()))
-}
-
-/// k in Montgomery form.
-fn multiplier() -> Fe {
-    Fe::new(&K.resize())
+fn pow_g_256(x: &[u8; 32]) -> Zeroizing<Int> {
+    fixed_base_pow([&G, &G_POW2[0], &G_POW2[1], &G_POW2[2]], x)
 }
 
 /// The pool name Cognito hashes: the part of the pool id (`us-east-1_AbC123`) after `_`.
@@ -556,14 +592,16 @@ fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
     &bytes[first..]
 }
 
-/// A minimal big-endian encoding as a U3072, or `None` if it does not fit.
-fn uint_from_min_bytes(bytes: &[u8]) -> Option<U3072> {
-    if bytes.len() > N_BYTES {
+/// A minimal big-endian encoding as a little-endian [`Int`], or `None` if it does not fit.
+fn int_from_min_be(bytes: &[u8]) -> Option<Int> {
+    if bytes.len() > BYTES {
         return None;
     }
-    let mut buf = [0u8; N_BYTES];
-    buf[N_BYTES - bytes.len()..].copy_from_slice(bytes);
-    Some(U3072::from_be_slice(&buf))
+    let mut out = [0u8; BYTES];
+    for (o, &b) in out.iter_mut().zip(bytes.iter().rev()) {
+        *o = b;
+    }
+    Some(out)
 }
 
 /// The bytes of the SDK's `padHex`: the minimal encoding, with a 0x00 in front when the top bit is set (Java
@@ -595,6 +633,21 @@ fn min_hex(big_endian: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crypto_bigint::modular::ConstMontyForm;
+    use crypto_bigint::{U256, U512, U1024, U2048, U3072, const_monty_params};
+
+    const_monty_params!(GroupModulus, U3072, N_HEX, "N for the crypto-bigint cross-checks");
+    type Fe = ConstMontyForm<GroupModulus, { U3072::LIMBS }>;
+
+    fn generator() -> Fe {
+        Fe::new(&U3072::from_u8(2))
+    }
+
+    fn int(x: &U3072) -> Int {
+        let mut out = [0u8; BYTES];
+        out.copy_from_slice(x.to_le_bytes().as_ref());
+        out
+    }
 
     #[test]
     fn pad_hex_follows_java_to_byte_array() {
@@ -613,22 +666,32 @@ mod tests {
         assert_eq!(parse_hex("12g4", "SRP_B"), Err(SrpError::InvalidHex("SRP_B")));
         assert_eq!(min_hex(&[0x00, 0x0a, 0xbc]), "abc");
         assert_eq!(min_hex(&[0, 0]), "0");
+        assert_eq!(int_from_min_be(&[1, 2]).map(|x| x[..3].to_vec()), Some(vec![2, 1, 0]));
+        assert_eq!(int_from_min_be(&[1; BYTES + 1]), None);
+    }
+
+    #[test]
+    fn constants_decode_to_the_crypto_bigint_values() {
+        assert_eq!(N, int(&U3072::from_be_hex(N_HEX)));
+        assert_eq!(G, int(&U3072::from_u8(2)));
+        assert_eq!(le_from_hex::<4>("a0b"), [0x0b, 0x0a, 0, 0]);
     }
 
     #[test]
     fn k_matches_the_published_cognito_value() {
         // k for group 15 with g = 2 in Cognito's padding; the hex is what amazon-cognito-identity-js prints.
-        let n_bytes = Fe::MODULUS.get().to_be_bytes();
-        let digest = Sha256::new().chain_update(pad_hex_bytes(&n_bytes)).chain_update(pad_hex_bytes(&[2])).finalize();
-        assert_eq!(U256::from_be_slice(&digest), K);
-        assert_eq!(min_hex(&multiplier().retrieve().to_be_bytes()), K_HEX);
+        let digest: [u8; 32] =
+            Sha256::new().chain_update(pad_hex_bytes(&be(&N))).chain_update(pad_hex_bytes(&[2])).finalize().into();
+        assert_eq!(min_hex(&digest), K_HEX);
+        assert_eq!(K[..32], le32(&digest));
+        assert!(K[32..].iter().all(|&b| b == 0));
     }
 
     #[test]
     fn montgomery_constants_are_right() {
         // R² = 2^(2·3080) mod N, from g = 2 raised by crypto-bigint.
         let r2 = generator().pow_bounded_exp(&crypto_bigint::U64::from_u64(2 * 3080), 64).retrieve();
-        assert_eq!(r2, MONT_R2);
+        assert_eq!(int(&r2), MONT_R2);
     }
 
     #[test]
@@ -638,9 +701,13 @@ mod tests {
             a = a.wrapping_mul(&U1024::from_u64(0x9e37_79b9_7f4a_7c15)).wrapping_add(&U1024::from_u64(seed));
             let a_full = a.wrapping_sub(&U1024::ONE).wrapping_mul(&U1024::MAX.wrapping_sub(&U1024::from_u64(seed)));
             for e in [a, a_full, U1024::MAX, U1024::ONE] {
-                assert_eq!(pow_g_1024(&e), generator().pow_bounded_exp(&e, U1024::BITS).retrieve());
+                let mut le = [0u8; 128];
+                le.copy_from_slice(e.to_le_bytes().as_ref());
+                assert_eq!(pow_g_1024(&le), int(&generator().pow_bounded_exp(&e, U1024::BITS).retrieve()));
                 let x: U256 = e.resize();
-                assert_eq!(pow_g_256(&x), generator().pow_bounded_exp(&x, U256::BITS).retrieve());
+                let mut le = [0u8; 32];
+                le.copy_from_slice(x.to_le_bytes().as_ref());
+                assert_eq!(*pow_g_256(&le), int(&generator().pow_bounded_exp(&x, U256::BITS).retrieve()));
             }
         }
     }
@@ -648,32 +715,68 @@ mod tests {
     #[test]
     fn fixed_base_table_is_g_to_powers_of_two() {
         for (entry, k) in G_POW2.iter().zip([64u32, 128, 192, 256, 384, 512, 640, 768, 896]) {
-            assert_eq!(*entry, generator().square_repeat_vartime(k).retrieve(), "g^(2^{k})");
+            assert_eq!(*entry, int(&generator().square_repeat_vartime(k).retrieve()), "g^(2^{k})");
+        }
+    }
+
+    /// Pseudo-random 3072-bit values, plus the edge values 0, 1, N − 1 and N + small.
+    fn samples() -> Vec<U3072> {
+        let n = U3072::from_be_hex(N_HEX);
+        let mut out = vec![U3072::ZERO, U3072::ONE, n.wrapping_sub(&U3072::ONE), n.wrapping_add(&U3072::from_u8(5))];
+        let mut seed = U3072::from_u64(0x0123_4567_89ab_cdef);
+        for round in 0u64..6 {
+            seed = seed.wrapping_mul(&U3072::from_u64(0x9e37_79b9_7f4a_7c15)).wrapping_add(&U3072::from_u64(round));
+            out.push(seed);
+        }
+        out
+    }
+
+    #[test]
+    fn modular_subtraction_and_reduction_equal_crypto_bigint() {
+        let m = mont_modulus();
+        let reduced: Vec<Fe> = samples().iter().map(Fe::new).collect();
+        for (x, xf) in samples().iter().zip(&reduced) {
+            // The Montgomery round trip is B mod N, also for B ≥ N.
+            assert_eq!(*m.retrieve(&m.to_montgomery(&int(x))), int(&xf.retrieve()));
+            for yf in &reduced {
+                assert_eq!(*sub_mod(&int(&xf.retrieve()), &int(&yf.retrieve())), int(&xf.sub(yf).retrieve()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_plus_ux_equals_crypto_bigint() {
+        for s in samples() {
+            let (a, u, x): (U1024, U256, U256) = (s.resize(), s.shr_vartime(1024).resize(), s.shr_vartime(2048).resize());
+            let mut a_le = [0u8; 128];
+            a_le.copy_from_slice(a.to_le_bytes().as_ref());
+            let (mut u_le, mut x_le) = ([0u8; 32], [0u8; 32]);
+            u_le.copy_from_slice(u.to_le_bytes().as_ref());
+            x_le.copy_from_slice(x.to_le_bytes().as_ref());
+            let ux: U512 = u.concatenating_mul(&x);
+            let expected = a.resize::<{ U2048::LIMBS }>().wrapping_add(&ux.resize());
+            assert_eq!(a_plus_ux(&a_le, &u_le, &x_le)[..], expected.to_le_bytes().as_ref()[..129]);
         }
     }
 
     #[test]
     fn mont_exponentiation_equals_crypto_bigint() {
         let top = U2048::MAX.shr_vartime(U2048::BITS - EXPONENT_BITS);
-        let mut seed = U3072::from_u64(0x0123_4567_89ab_cdef);
-        for round in 0u64..6 {
-            seed = seed.wrapping_mul(&U3072::from_u64(0x9e37_79b9_7f4a_7c15)).wrapping_add(&U3072::from_u64(round));
-            // Edge bases too: 1 and N − 1 (the largest), then pseudo-random ones; edge exponents 1 and all ones.
-            let base = match round {
-                0 => Fe::ONE,
-                1 => Fe::ONE.neg(),
-                _ => Fe::new(&seed),
-            };
+        for (round, s) in samples().iter().enumerate() {
+            // Edge bases too (0, 1, N − 1, a value above N reduced); edge exponents 1 and all ones.
+            let base = Fe::new(s);
             let e = match round {
                 2 => top,
                 3 => U2048::ONE,
-                _ => seed.resize::<{ U2048::LIMBS }>().bitand(&top),
+                _ => s.resize::<{ U2048::LIMBS }>().bitand(&top),
             };
-            assert_eq!(pow_secret(&base, &e), base.pow_bounded_exp(&e, EXPONENT_BITS).retrieve(), "round {round}");
+            let words = le_words(e.to_le_bytes().as_ref());
+            let ours = mont_modulus().multi_pow(&[(&int(&base.retrieve()), &words)], EXPONENT_BITS, 5);
+            assert_eq!(*ours, int(&base.pow_bounded_exp(&e, EXPONENT_BITS).retrieve()), "round {round}");
             let m = mont_modulus();
-            let x = m.to_montgomery(&le_bytes(&base.retrieve()));
+            let x = m.to_montgomery(&int(&base.retrieve()));
             assert_eq!(m.square(&x), m.mul(&x, &x), "round {round}");
-            assert_eq!(U3072::from_le_slice(&*m.retrieve(&m.square(&x))), base.square().retrieve(), "round {round}");
+            assert_eq!(*m.retrieve(&m.square(&x)), int(&base.square().retrieve()), "round {round}");
         }
     }
 
