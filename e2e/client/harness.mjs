@@ -344,10 +344,9 @@ function installInPage() {
         : await target[method](...args);
       return { ok: true, value, ms: performance.now() - started };
     } catch (e) {
-      return { ok: false, error: describe(e), raw: e, ms: performance.now() - started };
+      return { ok: false, error: describe(e), ms: performance.now() - started };
     }
   };
-  /** @type {any} */ (window).__ct.describe = describe;
 }
 
 /** The outcome of one library call made in the page. */
