@@ -2,6 +2,7 @@
 //! caller passes the time and the random bytes in.
 
 mod b64;
+pub mod hash;
 pub mod otpauth;
 pub mod qr;
 pub mod secret;

@@ -6,19 +6,15 @@
 use alloc::string::String;
 use core::fmt;
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::core::b64;
+use crate::core::hash::{Sha256, hmac};
 
 /// `SECRET_HASH` = base64(HMAC-SHA256(client secret, username ‖ client id)), sent with every request of an app
-/// client that has a secret. `None` cannot happen (HMAC takes keys of any length); kept rather than unwrapped.
-pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> Option<String> {
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(client_secret.as_bytes()).ok()?;
-    mac.update(username.as_bytes());
-    mac.update(client_id.as_bytes());
-    Some(b64::encode(&mac.finalize().into_bytes()))
+/// client that has a secret.
+pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
+    b64::encode(&hmac::<Sha256>(client_secret.as_bytes(), &[username.as_bytes(), client_id.as_bytes()]))
 }
 
 /// A user's password. Only the SRP step reads it, through [`Password::as_str`].
@@ -48,10 +44,7 @@ mod tests {
     #[test]
     fn secret_hash_is_base64_hmac_sha256_of_username_then_client_id() {
         // Computed with Python: base64(hmac.new(b"topsecret", b"alice" + b"client123", sha256).digest()).
-        assert_eq!(
-            secret_hash("topsecret", "alice", "client123").as_deref(),
-            Some("QOaF4kSzdPw1nPLE5QMEoi2mW87FFhdfpWgk5WhA12c=")
-        );
+        assert_eq!(secret_hash("topsecret", "alice", "client123"), "QOaF4kSzdPw1nPLE5QMEoi2mW87FFhdfpWgk5WhA12c=");
         assert_ne!(secret_hash("topsecret", "alice", "client124"), secret_hash("topsecret", "alice", "client123"));
     }
 }

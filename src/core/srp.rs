@@ -25,12 +25,10 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use cognito_totp_mont::{BYTES, Modulus};
-use hkdf::Hkdf;
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::core::b64;
+use crate::core::hash::{Sha256, hkdf_sha256_32, hmac, sha256};
 use crate::core::secret::Password;
 
 /// N as 768 lowercase hex digits (public: tests and tools compare against it).
@@ -107,8 +105,6 @@ pub enum SrpError {
     InvalidPoolName,
     /// The caller's random `a` is zero (so A = 1 and the session key would not depend on it).
     BadRandom,
-    /// A primitive refused its input (a fixed-size HMAC key or HKDF length); cannot happen with these parameters.
-    Internal(&'static str),
 }
 
 impl SrpError {
@@ -124,7 +120,6 @@ impl SrpError {
             SrpError::ZeroU => "SRP: scrambling parameter u is zero",
             SrpError::InvalidPoolName => "malformed user pool id",
             SrpError::BadRandom => "SRP: random exponent is unusable",
-            SrpError::Internal(_) => "SRP: internal error",
         }
     }
 }
@@ -283,13 +278,11 @@ impl SrpClient {
         let b_bytes = parse_hex(srp_b_hex, "SRP_B")?;
         let d = self.derive(pool_name, user_id_for_srp, password, &salt, &b_bytes)?;
 
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(d.key.as_slice())
-            .map_err(|_| SrpError::Internal("HMAC key"))?;
-        mac.update(pool_name.as_bytes());
-        mac.update(user_id_for_srp.as_bytes());
-        mac.update(&secret_block);
-        mac.update(timestamp.as_bytes());
-        Ok((b64::encode(&mac.finalize().into_bytes()), d))
+        let signature = hmac::<Sha256>(
+            &*d.key,
+            &[pool_name.as_bytes(), user_id_for_srp.as_bytes(), &secret_block, timestamp.as_bytes()],
+        );
+        Ok((b64::encode(&signature), d))
     }
 
     /// `salt` and `b_bytes` are the minimal big-endian encodings of the parsed integers.
@@ -311,25 +304,18 @@ impl SrpClient {
         }
 
         // u hashes B as sent, not reduced (as the SDK does).
-        let u_digest: [u8; 32] = Sha256::new()
-            .chain_update(pad_hex_bytes(&be(&self.big_a)))
-            .chain_update(pad_hex_bytes(b_bytes))
-            .finalize()
-            .into();
-        let u = le32(&u_digest);
+        let u = le32(&sha256(&[&pad_hex_bytes(&be(&self.big_a)), &pad_hex_bytes(b_bytes)]));
         if is_zero(&u) {
             return Err(SrpError::ZeroU);
         }
 
-        let mut inner = Sha256::new();
-        inner.update(pool_name.as_bytes());
-        inner.update(user_id_for_srp.as_bytes());
-        inner.update(b":");
-        inner.update(password.as_str().as_bytes());
-        let inner: Zeroizing<[u8; 32]> = Zeroizing::new(inner.finalize().into());
-        let x_digest: Zeroizing<[u8; 32]> =
-            Zeroizing::new(Sha256::new().chain_update(pad_hex_bytes(salt)).chain_update(*inner).finalize().into());
-        let x = Zeroizing::new(le32(&x_digest));
+        let inner = Zeroizing::new(sha256(&[
+            pool_name.as_bytes(),
+            user_id_for_srp.as_bytes(),
+            b":",
+            password.as_str().as_bytes(),
+        ]));
+        let x = Zeroizing::new(le32(&Zeroizing::new(sha256(&[&pad_hex_bytes(salt), &*inner]))));
 
         // B − k·g^x mod N: subtraction mod N handles the negative case the SDK's signed BigInteger sees.
         let g_x = pow_g_256(&x);
@@ -340,9 +326,9 @@ impl SrpClient {
         let s = m.multi_pow(&[(&*base, &words)], EXPONENT_BITS, 5);
 
         let ikm = Zeroizing::new(pad_hex_bytes(&be(&*s)));
-        let hkdf = Hkdf::<Sha256>::new(Some(&pad_hex_bytes(&be(&u))), &ikm);
+        let okm = hkdf_sha256_32(&pad_hex_bytes(&be(&u)), &ikm, b"Caldera Derived Key");
         let mut key = Zeroizing::new([0u8; 16]);
-        hkdf.expand(b"Caldera Derived Key", key.as_mut_slice()).map_err(|_| SrpError::Internal("HKDF length"))?;
+        key.copy_from_slice(&okm[..16]);
         Ok(Derived { x, u, s, key })
     }
 }
@@ -680,8 +666,7 @@ mod tests {
     #[test]
     fn k_matches_the_published_cognito_value() {
         // k for group 15 with g = 2 in Cognito's padding; the hex is what amazon-cognito-identity-js prints.
-        let digest: [u8; 32] =
-            Sha256::new().chain_update(pad_hex_bytes(&be(&N))).chain_update(pad_hex_bytes(&[2])).finalize().into();
+        let digest = sha256(&[&pad_hex_bytes(&be(&N)), &pad_hex_bytes(&[2])]);
         assert_eq!(min_hex(&digest), K_HEX);
         assert_eq!(K[..32], le32(&digest));
         assert!(K[32..].iter().all(|&b| b == 0));

@@ -4,9 +4,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha1::Sha1;
 use zeroize::Zeroizing;
+
+use crate::core::hash::{Sha1, hmac};
 
 /// Why a TOTP secret, code or key URI could not be produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,11 +67,9 @@ pub fn hotp(key: &[u8], counter: u64, digits: u32) -> Result<String, TotpError> 
     if !(1..=9).contains(&digits) {
         return Err(TotpError::InvalidDigits);
     }
-    // HMAC accepts keys of any length, so this cannot fail; map it anyway rather than unwrap.
-    let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(key).map_err(|_| TotpError::EmptySecret)?;
-    mac.update(&counter.to_be_bytes());
-    let digest = mac.finalize().into_bytes();
-    let offset = usize::from(digest[digest.len() - 1] & 0x0f);
+    let digest = hmac::<Sha1>(key, &[&counter.to_be_bytes()]);
+    // RFC 4226 dynamic truncation: the low nibble of the last (20th) byte picks 4 bytes.
+    let offset = usize::from(digest[19] & 0x0f);
     let word = u32::from_be_bytes([digest[offset], digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
     let mut value = (word & 0x7fff_ffff) % 10u32.pow(digits);
     // Zero-padded decimal by hand: `format!` would pull the formatting machinery into the wasm.

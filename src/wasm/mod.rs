@@ -94,8 +94,8 @@ pub fn secret_hash(
     #[wasm_bindgen(js_name = clientSecret)] client_secret: &str,
     username: &str,
     #[wasm_bindgen(js_name = clientId)] client_id: &str,
-) -> Result<String, JsError> {
-    secret::secret_hash(client_secret, username, client_id).ok_or_else(|| fail("clientSecret is not usable"))
+) -> String {
+    secret::secret_hash(client_secret, username, client_id)
 }
 
 /// RFC 6238 code (HMAC-SHA1, 6 digits, 30 s) of a base32 secret at `unixSeconds`.
