@@ -193,6 +193,8 @@ pub fn hkdf_sha256_32(salt: &[u8], ikm: &[u8], info: &[u8]) -> Zeroizing<[u8; 32
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
     use ::hmac::{KeyInit, Mac};
     use ::sha2::Digest;
