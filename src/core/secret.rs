@@ -9,12 +9,12 @@ use core::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::core::b64;
-use crate::core::hash::{Sha256, hmac};
+use crate::core::hash::{Algo, hmac};
 
 /// `SECRET_HASH` = base64(HMAC-SHA256(client secret, username ‖ client id)), sent with every request of an app
 /// client that has a secret.
 pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
-    b64::encode(&hmac::<Sha256>(client_secret.as_bytes(), &[username.as_bytes(), client_id.as_bytes()]))
+    b64::encode(&hmac(Algo::Sha256, client_secret.as_bytes(), &[username.as_bytes(), client_id.as_bytes()]))
 }
 
 /// A user's password. Only the SRP step reads it, through [`Password::as_str`].

@@ -28,7 +28,7 @@ use cognito_totp_mont::{BYTES, Modulus};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::core::b64;
-use crate::core::hash::{Sha256, hkdf_sha256_32, hmac, sha256};
+use crate::core::hash::{Algo, hkdf_sha256_32, hmac, sha256};
 use crate::core::secret::Password;
 
 /// N as 768 lowercase hex digits (public: tests and tools compare against it).
@@ -278,7 +278,7 @@ impl SrpClient {
         let b_bytes = parse_hex(srp_b_hex, "SRP_B")?;
         let d = self.derive(pool_name, user_id_for_srp, password, &salt, &b_bytes)?;
 
-        let signature = hmac::<Sha256>(
+        let signature = hmac(Algo::Sha256, 
             &*d.key,
             &[pool_name.as_bytes(), user_id_for_srp.as_bytes(), &secret_block, timestamp.as_bytes()],
         );

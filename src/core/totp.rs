@@ -6,7 +6,7 @@ use core::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::core::hash::{Sha1, hmac};
+use crate::core::hash::{Algo, hmac};
 
 /// Why a TOTP secret, code or key URI could not be produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +67,7 @@ pub fn hotp(key: &[u8], counter: u64, digits: u32) -> Result<String, TotpError> 
     if !(1..=9).contains(&digits) {
         return Err(TotpError::InvalidDigits);
     }
-    let digest = hmac::<Sha1>(key, &[&counter.to_be_bytes()]);
+    let digest = hmac(Algo::Sha1, key, &[&counter.to_be_bytes()]);
     // RFC 4226 dynamic truncation: the low nibble of the last (20th) byte picks 4 bytes.
     let offset = usize::from(digest[19] & 0x0f);
     let word = u32::from_be_bytes([digest[offset], digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
