@@ -308,9 +308,9 @@ pub fn figures_table(r: &Value) -> String {
         num(r, &["bundle_gzip_bytes", i]).map_or("?".into(), kb)
     }));
     out.push_str(&format!(
-        "\ncognito-totp download = wasm {} + JS glue {} (gzip -9; the glue minified with esbuild as the peers are; \
-         the peers are esbuild `--bundle --minify` with `qrcode`). Compile + instantiate of the wasm: {} median \
-         ({} p90, n = {}).\n\n",
+        "\ncognito-totp download = wasm kernel {} + JS {} (gzip -9 each; the JS is the entry, i.e. the protocol \
+         layer and the kernel's wasm-bindgen glue, bundled with esbuild `--bundle --minify` as the peers are, which \
+         include `qrcode`). Compile + instantiate of the wasm: {} median ({} p90, n = {}).\n\n",
         num(r, &["cognito_totp_parts_gzip_bytes", "wasm"]).map_or("?".into(), kb),
         num(r, &["cognito_totp_parts_gzip_bytes", "glue"]).map_or("?".into(), kb),
         ms(num(r, &["instantiate_ms", "median"])),
