@@ -182,10 +182,7 @@ const send = (c, op, body, allowEmpty) => call(c.endpoint, c.timeoutMs, op, body
 
 /** Adds SECRET_HASH for app clients with a secret. @param {ClientState} c @param {Record<string, string>} params @param {string} username */
 const addSecretHash = (c, params, username) => {
-  if (c.secret) {
-    const secret = c.secret;
-    params.SECRET_HASH = checked(() => kernel.secretHash(secret, username, c.clientId));
-  }
+  if (c.secret) params.SECRET_HASH = kernel.secretHash(c.secret, username, c.clientId);
   return params;
 };
 
