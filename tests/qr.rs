@@ -188,7 +188,7 @@ fn rasterised_svg_decodes_with_every_option_set() {
 
 /// The dark modules of a qrcodegen (heap crate, the encoder this package used to ship) symbol, as the SVG
 /// path our writer draws: one `M x,y h n v1 h-n z` run per horizontal stretch, offset by the border.
-fn reference_path(text: &str, ecc: Ecc) -> Option<String> {
+fn reference_path(text: &str, ecc: Ecc) -> Option<(i32, String)> {
     use qrcodegen::{QrCode, QrCodeEcc};
     let ecl = match ecc {
         Ecc::Low => QrCodeEcc::Low,
@@ -212,11 +212,11 @@ fn reference_path(text: &str, ecc: Ecc) -> Option<String> {
             d += &format!("M{},{}h{}v1h-{}z", start + 4, y + 4, x - start, x - start);
         }
     }
-    Some(d)
+    Some((qr.size(), d))
 }
 
 #[test]
-fn symbols_equal_the_reference_encoder_in_every_mode() {
+fn symbols_equal_the_reference_encoder_in_every_mode_level_and_version() {
     let mut texts: Vec<String> = vec![
         String::new(),
         "0".into(),
@@ -232,15 +232,33 @@ fn symbols_equal_the_reference_encoder_in_every_mode() {
         texts.push("A1".repeat(n).chars().take(n).collect());
         texts.push("a".repeat(n));
     }
+    // Every version at every level: lengths stepped through each mode's whole capacity (past a level's limit
+    // both must refuse).
+    for n in 1..30 {
+        texts.push("é".repeat(n));
+        texts.push("2".repeat(3 * n));
+        texts.push("Z9".repeat(n));
+    }
+    for n in (30..1400).step_by(11).chain((1400..2953).step_by(29)) {
+        texts.push("é".repeat(n / 2));
+    }
+    for n in (30..7089).step_by(131) {
+        texts.push("31415926535".repeat(n / 11 + 1)[..n].to_string());
+    }
+    for n in (30..4296).step_by(89) {
+        texts.push("HTTPS://EXAMPLE.COM/".repeat(n / 20 + 1)[..n].to_string());
+    }
     texts.push("9".repeat(7089));
     texts.push("9".repeat(7090));
     texts.push("Z".repeat(4296));
     texts.push("Z".repeat(4297));
+    let mut versions = std::collections::BTreeSet::new();
     for text in &texts {
         for ecc in [Ecc::Low, Ecc::Medium, Ecc::Quartile, Ecc::High] {
             let ours = qr_svg(text, &SvgOptions { ecc, ..SvgOptions::default() });
             match reference_path(text, ecc) {
-                Some(d) => {
+                Some((size, d)) => {
+                    versions.insert((format!("{ecc:?}"), (size - 17) / 4));
                     let svg = ours.unwrap_or_else(|e| panic!("{} chars {ecc:?}: {e}", text.len()));
                     let start = svg.find(" d=\"").unwrap() + 4;
                     assert_eq!(&svg[start..svg.len() - "\"/></svg>".len()], d, "{} chars {ecc:?}", text.len());
@@ -249,4 +267,6 @@ fn symbols_equal_the_reference_encoder_in_every_mode() {
             }
         }
     }
+    let missing: Vec<_> = ["Low", "Medium", "Quartile", "High"].iter().flat_map(|l| (1..=40).map(move |v| (l.to_string(), v))).filter(|k| !versions.contains(k)).collect();
+    assert!(missing.is_empty(), "versions never compared: {missing:?}");
 }

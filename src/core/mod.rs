@@ -5,6 +5,7 @@ mod b64;
 pub mod hash;
 pub mod otpauth;
 pub mod qr;
+pub mod qrcode;
 pub mod secret;
 pub mod srp;
 pub mod timestamp;

@@ -3,11 +3,8 @@
 use core::fmt;
 
 use alloc::string::String;
-use alloc::vec;
-use alloc::vec::Vec;
 
-use qrcodegen_no_heap::{QrCode, QrCodeEcc, QrSegment, QrSegmentMode, Version};
-
+use crate::core::qrcode::{self, Level};
 use crate::core::timestamp::push_decimal;
 
 /// Why a QR SVG could not be produced.
@@ -77,27 +74,23 @@ impl Default for SvgOptions {
 pub fn qr_svg(text: &str, opts: &SvgOptions) -> Result<String, QrError> {
     let dark = checked_color(&opts.dark, "dark")?;
     let light = checked_color(&opts.light, "light")?;
-    let ecl = match opts.ecc {
-        Ecc::Low => QrCodeEcc::Low,
-        Ecc::Medium => QrCodeEcc::Medium,
-        Ecc::Quartile => QrCodeEcc::Quartile,
-        Ecc::High => QrCodeEcc::High,
+    let level = match opts.ecc {
+        Ecc::Low => Level::Low,
+        Ecc::Medium => Level::Medium,
+        Ecc::Quartile => Level::Quartile,
+        Ecc::High => Level::High,
     };
-    // The allocation-free encoder (no_std): two work buffers sized for the largest symbol, on the heap rather
-    // than 8 KB of wasm stack.
-    let len = Version::MAX.buffer_len();
-    let (mut temp, mut out) = (vec![0u8; len], vec![0u8; len]);
-    let qr = encode(text, &mut temp, &mut out, ecl).ok_or(QrError::DataTooLong)?;
-    let size = qr.size();
+    let qr = qrcode::encode(text, level).ok_or(QrError::DataTooLong)?;
+    let size = qr.size;
     let border = u64::from(opts.border.max(MIN_BORDER));
-    let extent = u64::from(size.unsigned_abs()) + 2 * border;
+    let extent = size as u64 + 2 * border;
     let title = opts.title.as_deref().unwrap_or("QR code");
     // Derived from the title only (never the encoded text, which may hold a secret): two SVGs on one page with
     // different titles get different ids, and equal ids only ever point at equal text.
     let mut id = String::from("qr-title-");
     push_hex8(&mut id, fnv1a(title.as_bytes()));
 
-    let mut svg = String::with_capacity(256 + (size as usize) * (size as usize) * 4);
+    let mut svg = String::with_capacity(256 + size * size * 4);
     svg.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
     push_decimal(&mut svg, extent, 1);
     svg.push(' ');
@@ -122,19 +115,19 @@ pub fn qr_svg(text: &str, opts: &SvgOptions) -> Result<String, QrError> {
     for y in 0..size {
         let mut x = 0;
         while x < size {
-            if !qr.get_module(x, y) {
+            if !qr.dark(x, y) {
                 x += 1;
                 continue;
             }
             let start = x;
-            while x < size && qr.get_module(x, y) {
+            while x < size && qr.dark(x, y) {
                 x += 1;
             }
-            let run = u64::from((x - start).unsigned_abs());
+            let run = (x - start) as u64;
             svg.push('M');
-            push_decimal(&mut svg, u64::from(start.unsigned_abs()) + border, 1);
+            push_decimal(&mut svg, start as u64 + border, 1);
             svg.push(',');
-            push_decimal(&mut svg, u64::from(y.unsigned_abs()) + border, 1);
+            push_decimal(&mut svg, y as u64 + border, 1);
             svg.push('h');
             push_decimal(&mut svg, run, 1);
             svg.push_str("v1h-");
@@ -144,79 +137,6 @@ pub fn qr_svg(text: &str, opts: &SvgOptions) -> Result<String, QrError> {
     }
     svg.push_str("\"/></svg>");
     Ok(svg)
-}
-
-/// What the library's `encode_text` does — one segment, numeric if all digits, else alphanumeric if it can
-/// be, else bytes; lowest version; error correction raised while the version allows; mask by penalty — with
-/// the segment packed here: the library's own packers search a `&str` per character, which links core's
-/// substring search and its formatted panics into the wasm.
-fn encode<'a>(text: &str, temp: &mut [u8], out: &'a mut [u8], ecl: QrCodeEcc) -> Option<QrCode<'a>> {
-    // No mode fits more than 7089 characters (digits, version 40-L); longer text cannot fit, and the bound keeps
-    // the packed bits inside `temp`.
-    if text.len() > 7089 {
-        return None;
-    }
-    let bytes = text.as_bytes();
-    temp.fill(0);
-    let mut bits = Bits { buf: temp, len: 0 };
-    let segment = if bytes.iter().all(u8::is_ascii_digit) {
-        for group in bytes.chunks(3) {
-            let value = group.iter().fold(0, |v, &d| v * 10 + u32::from(d - b'0'));
-            bits.push(value, group.len() as u32 * 3 + 1);
-        }
-        QrSegment::new(QrSegmentMode::Numeric, bytes.len(), bits.buf, bits.len)
-    } else if let Some(values) = bytes.iter().map(|&b| alphanumeric(b)).collect::<Option<Vec<u32>>>() {
-        for pair in values.chunks(2) {
-            match *pair {
-                [a, b] => bits.push(a * 45 + b, 11),
-                [a] => bits.push(a, 6),
-                _ => {}
-            }
-        }
-        QrSegment::new(QrSegmentMode::Alphanumeric, bytes.len(), bits.buf, bits.len)
-    } else {
-        QrSegment::make_bytes(bytes)
-    };
-    let segments = if bytes.is_empty() { &[][..] } else { &[segment][..] };
-    let (data_len, ecl, version) =
-        QrCode::encode_segments_to_codewords(segments, out, ecl, Version::MIN, Version::MAX, true).ok()?;
-    Some(QrCode::encode_codewords(out, data_len, temp, ecl, version, None))
-}
-
-/// Big-endian bit packing into a zeroed buffer, the layout QR segments use.
-struct Bits<'a> {
-    buf: &'a mut [u8],
-    len: usize,
-}
-
-impl Bits<'_> {
-    fn push(&mut self, value: u32, count: u32) {
-        for i in (0..count).rev() {
-            if let Some(byte) = self.buf.get_mut(self.len / 8) {
-                *byte |= (((value >> i) & 1) as u8) << (7 - self.len % 8);
-            }
-            self.len += 1;
-        }
-    }
-}
-
-/// The index of a byte in the alphanumeric mode's 45-character set `0-9 A-Z space $ % * + - . / :`.
-fn alphanumeric(b: u8) -> Option<u32> {
-    let v = match b {
-        b'0'..=b'9' => b - b'0',
-        b'A'..=b'Z' => b - b'A' + 10,
-        b' ' => 36,
-        b'$' => 37,
-        b'%' => 38,
-        b'*' => 39,
-        b'+' => 40,
-        b'-' => 41,
-        b'.' => 42,
-        b'/' => 43,
-        b':' => 44,
-        _ => return None,
-    };
-    Some(u32::from(v))
 }
 
 /// Accepts only shapes that cannot break out of an attribute value: `#rgb`, `#rrggbb`, or 1–32 lowercase letters
