@@ -129,12 +129,12 @@ fn alphanumeric(b: u8) -> Option<u32> {
 /// Encodes `text`; `None` when it fits no version at `level`.
 pub fn encode(text: &str, level: Level) -> Option<Symbol> {
     let bytes = text.as_bytes();
-    // (mode indicator, character count bits for versions 1–9, 10–26, 27–40, data bits)
     let numeric = bytes.iter().all(u8::is_ascii_digit);
-    let alnum: Option<Vec<u32>> = bytes.iter().map(|&b| alphanumeric(b)).collect();
+    let alnum = bytes.iter().all(|&b| alphanumeric(b).is_some());
+    // (mode indicator, character count bits for versions 1–9, 10–26, 27–40, data bits)
     let (mode, count_bits, data_bits) = if numeric {
         (1, [10, 12, 14], (bytes.len() * 10).div_ceil(3))
-    } else if alnum.is_some() {
+    } else if alnum {
         (2, [9, 11, 13], (bytes.len() * 11).div_ceil(2))
     } else {
         (4, [8, 16, 16], bytes.len() * 8)
@@ -155,34 +155,25 @@ pub fn encode(text: &str, level: Level) -> Option<Symbol> {
     if !bytes.is_empty() {
         bits.push(mode, 4);
         bits.push(bytes.len() as u32, count_bits_at(ver));
-        match (numeric, alnum) {
-            (true, _) => {
-                for group in bytes.chunks(3) {
-                    let value = group.iter().fold(0, |v, &d| v * 10 + u32::from(d - b'0'));
-                    bits.push(value, group.len() * 3 + 1);
-                }
-            }
-            (false, Some(values)) => {
-                for pair in values.chunks(2) {
-                    match *pair {
-                        [a, b] => bits.push(a * 45 + b, 11),
-                        [a] => bits.push(a, 6),
-                        _ => {}
-                    }
-                }
-            }
-            _ => bytes.iter().for_each(|&b| bits.push(u32::from(b), 8)),
+        // Numeric: 3 digits in 10 bits (a final 1 or 2 in 4 or 7); alphanumeric: 2 characters in 11 bits (a final
+        // one in 6); bytes: 8 bits each.
+        let (group, radix, width) = if numeric { (3, 10, 10) } else if alnum { (2, 45, 11) } else { (1, 256, 8) };
+        for chunk in bytes.chunks(group) {
+            let value = chunk.iter().fold(0, |v, &b| {
+                v * radix + if numeric { u32::from(b - b'0') } else if alnum { alphanumeric(b).unwrap_or(0) } else { u32::from(b) }
+            });
+            let short = group - chunk.len();
+            bits.push(value, width - short * if numeric { 3 } else { 5 });
         }
     }
     // Terminator (up to 4 zero bits), zeros to the byte boundary, then the alternating pad bytes.
     let terminator = (capacity - bits.1).min(4);
     bits.push(0, terminator);
     bits.push(0, (8 - bits.1 % 8) % 8);
-    for pad in [0xec, 0x11].into_iter().cycle() {
-        if bits.1 >= capacity {
-            break;
-        }
+    let mut pad = 0xec;
+    while bits.1 < capacity {
         bits.push(pad, 8);
+        pad ^= 0xec ^ 0x11;
     }
 
     let mut symbol = Canvas::new(ver);

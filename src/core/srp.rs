@@ -21,6 +21,7 @@
 
 use alloc::borrow::ToOwned;
 use alloc::string::String;
+use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -395,7 +396,11 @@ fn a_plus_ux(a: &[u8; 128], u: &[u8; 32], x: &[u8; 32]) -> Zeroizing<[u8; 129]> 
 /// Little-endian bytes as little-endian 32-bit words (the exponent format of [`Modulus::multi_pow`]), wiped on
 /// drop.
 fn le_words(le: &[u8]) -> Zeroizing<Vec<u32>> {
-    Zeroizing::new(le.chunks(4).map(|c| c.iter().rev().fold(0u32, |w, &b| (w << 8) | u32::from(b))).collect())
+    let mut words = Zeroizing::new(vec![0u32; le.len().div_ceil(4)]);
+    for (i, &b) in le.iter().enumerate() {
+        words[i / 4] |= u32::from(b) << (8 * (i % 4));
+    }
+    words
 }
 
 /// N for [`cognito_totp_mont`]. Built per use from constants (a few hundred byte moves) so that the no_std
@@ -476,21 +481,14 @@ fn parse_hex(s: &str, field: &'static str) -> Result<Vec<u8>, SrpError> {
     if s.is_empty() {
         return Err(SrpError::InvalidHex(field));
     }
-    let mut nibbles = Vec::with_capacity(s.len() + 1);
-    if s.len() % 2 == 1 {
-        nibbles.push(0u8);
+    let mut out = vec![0u8; s.len().div_ceil(2)];
+    let last = out.len() - 1;
+    // From the least significant digit, so an odd length needs no padding.
+    for (i, c) in s.bytes().rev().enumerate() {
+        let v = char::from(c).to_digit(16).ok_or(SrpError::InvalidHex(field))? as u8;
+        out[last - i / 2] |= v << (4 * (i % 2));
     }
-    for c in s.bytes() {
-        let v = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            b'A'..=b'F' => c - b'A' + 10,
-            _ => return Err(SrpError::InvalidHex(field)),
-        };
-        nibbles.push(v);
-    }
-    let bytes: Vec<u8> = nibbles.chunks(2).map(|p| (p[0] << 4) | p[1]).collect();
-    Ok(strip_leading_zeros(&bytes).to_vec())
+    Ok(strip_leading_zeros(&out).to_vec())
 }
 
 fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
