@@ -23,7 +23,7 @@ const STAGES: [(u8, &str, &str); 8] = [
     (
         2,
         "browser",
-        "wasm-bindgen tests and e2e/client in headless Chromium against the emulator",
+        "wasm-bindgen tests, js/test (Node) and e2e/client (headless Chromium) against the emulator",
     ),
     (
         3,
@@ -401,6 +401,24 @@ fn browser(result: &mut StageResult) -> Result<()> {
     }
     match pkg {
         Ok(pkg) => {
+            // The JS layer of the same package against a replaying server (Node, no browser, no emulator).
+            let js_tests = files(&root().join("js/test"), |n| n.ends_with(".test.mjs"));
+            if !js_tests.is_empty() {
+                let outcome = run_logged(
+                    Command::new("node")
+                        .args(["--test", "--test-reporter=tap"])
+                        .args(&js_tests)
+                        .current_dir(root())
+                        .env("COGNITO_PKG_DIR", &pkg),
+                    &log_path("browser-js")?,
+                    10 * MINUTE,
+                )?;
+                result.record(
+                    "node --test js/test",
+                    &outcome,
+                    counts::node(&outcome.output),
+                );
+            }
             let outcome = client_tests(&config, &pkg, &client, "browser-client")?;
             result.record(
                 "node --test e2e/client",
