@@ -19,7 +19,6 @@
 //! and a + u·x — is branch-free schoolbook code here. Only lengths leak, and those the protocol itself exposes
 //! (padHex strips leading zeros). crypto-bigint checks all of it in the tests; the wasm does not carry it.
 
-use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -67,19 +66,6 @@ const fn le_from_hex<const L: usize>(hex: &str) -> [u8; L] {
 }
 
 const N: Int = le_from_hex(N_HEX);
-
-/// R² mod N for [`cognito_totp_mont`] (R = 2^3080, its 110 limbs of 28 bits), computed with Python
-/// (`pow(2, 2 * 3080, N)`); the unit test `montgomery_constants_are_right` recomputes it.
-const MONT_R2: Int = le_from_hex(concat!(
-    "b4fb51df35da58403da4634414775ccb6f41d81c8ff778b681405dee5a73a77abfcb06c6509ab77e443f09968bfb2664",
-    "8bb1a7ef1656607da5b5d2a48cdc5b2a400731ef58b051144fc45f6dcaceb1bd1942713fdb5d049da52796662a32f22b",
-    "ab65a36e6730786571a8d15c60adc4399badff44042312294d63be024e5343899f5c681ebb11f2d8d171b0919b8b106c",
-    "b713ccb5a3aa1aac51c4045555308157814a44631c270abfd6f63672ceabfc1abf3f42599afcc7994a05f08bb3992da8",
-    "0c25d3e46311226f723337f3f1de2deca0b88d0a794d1a0869e92fb157ecbfe6fe0b02d8bf036baf96339f1122f0a2e3",
-    "eb12b8445592c909bb22876946f27b258bbfcfa35486975cb108113c6a7d3a6de1b4014094a90b4daf068a6822f12f20",
-    "500cc68775dcfe24db46bacf412ccca059b4187d9ace850c196d690ebb0d6548128ba795fe0098d26a25d77065362a12",
-    "99f33f10ffba249f5144cc46f0ebbdcbb14912e793da3ed8976a21191ddf3fd0f4b083e50d2819ffca9138d241cd5ac8",
-));
 
 /// k = H(padHex(N) ‖ padHex(g)) = H(0x00 ‖ N ‖ 0x02): a constant of the group (the unit test
 /// `k_matches_the_published_cognito_value` recomputes it).
@@ -353,15 +339,22 @@ fn le32(digest: &[u8; 32]) -> [u8; 32] {
     out
 }
 
-/// (x − y) mod N for x, y < N, branch-free (y = k·g^x derives from the password).
-fn sub_mod(x: &Int, y: &Int) -> Zeroizing<Int> {
-    let mut out = Zeroizing::new([0u8; BYTES]);
+/// x − y over 3072 bits (wrapping), and the borrow out (1 when x < y). Branch-free.
+fn sub(x: &Int, y: &Int) -> (Int, u16) {
+    let mut out = [0u8; BYTES];
     let mut borrow = 0u16;
     for ((o, &xi), &yi) in out.iter_mut().zip(x).zip(y) {
         let d = u16::from(xi).wrapping_sub(u16::from(yi)).wrapping_sub(borrow);
         *o = d as u8;
         borrow = d >> 15;
     }
+    (out, borrow)
+}
+
+/// (x − y) mod N for x, y < N, branch-free (y = k·g^x derives from the password).
+fn sub_mod(x: &Int, y: &Int) -> Zeroizing<Int> {
+    let (diff, borrow) = sub(x, y);
+    let mut out = Zeroizing::new(diff);
     // borrow is 1 exactly when x < y: add N back, under a mask rather than a branch.
     let mask = 0u8.wrapping_sub(borrow as u8);
     let mut carry = 0u16;
@@ -371,6 +364,19 @@ fn sub_mod(x: &Int, y: &Int) -> Zeroizing<Int> {
         carry = s >> 8;
     }
     out
+}
+
+/// 2x mod N for a public x < N.
+fn double_mod(x: &Int) -> Int {
+    let mut twice = [0u8; BYTES];
+    let mut carry = 0u8;
+    for (t, &b) in twice.iter_mut().zip(x) {
+        *t = b << 1 | carry;
+        carry = b >> 7;
+    }
+    // 2x < 2N: subtract N once when the doubled value reached N (or left the 3072 bits).
+    let (reduced, borrow) = sub(&twice, &N);
+    if carry == 1 || borrow == 0 { reduced } else { twice }
 }
 
 /// a + u·x (little-endian; at most 1025 bits, so 129 bytes), schoolbook with fixed loop bounds.
@@ -403,10 +409,56 @@ fn le_words(le: &[u8]) -> Zeroizing<Vec<u32>> {
     words
 }
 
-/// N for [`cognito_totp_mont`]. Built per use from constants (a few hundred byte moves) so that the no_std
-/// build needs no lazily initialised static.
+/// N for [`cognito_totp_mont`], with R² mod N from [`group`]. Built per use (a few hundred byte moves) so
+/// that the no_std build needs no static beyond that one.
 fn mont_modulus() -> Modulus {
-    Modulus::new(&N, &MONT_R2)
+    Modulus::new(&N, &group().r2)
+}
+
+/// The group's derived public constants, computed once by the first SRP key rather than shipped (as
+/// constants they were 3.8 KB of incompressible data in the package).
+struct Group {
+    /// R² mod N (R = 2^3080, the Montgomery radix of [`cognito_totp_mont`]'s 110 limbs of 28 bits).
+    r2: Int,
+    /// g^(2^k) for the [`POW2_EXPONENTS`].
+    g_pow2: [Int; 9],
+}
+
+fn group() -> &'static Group {
+    static GROUP: spin::Once<Group> = spin::Once::new();
+    GROUP.call_once(|| {
+        // R mod N = 2^3072 mod N · 2^8, and 2^3072 mod N = 2^3072 − N (as N > 2^3071), the wrapping 0 − N.
+        let mut r = sub(&[0; BYTES], &N).0;
+        for _ in 0..8 {
+            r = double_mod(&r);
+        }
+        // With R mod N in R²'s place, `to_montgomery` is the identity, and R mod N, 2R mod N are the
+        // Montgomery forms of 1 and 2: square-and-multiply gives the form of 2^6160, which `retrieve` turns
+        // into the plain 2^6160 mod N = R² mod N.
+        let plain = Modulus::new(&N, &r);
+        let two = plain.to_montgomery(&double_mod(&r));
+        let mut acc = plain.to_montgomery(&r);
+        for bit in (0..13).rev() {
+            acc = plain.square(&acc);
+            if (2 * 3080) >> bit & 1 == 1 {
+                acc = plain.mul(&acc, &two);
+            }
+        }
+        let r2 = *plain.retrieve(&acc);
+
+        let m = Modulus::new(&N, &r2);
+        let mut x = m.to_montgomery(&G);
+        let mut squarings = 0;
+        let mut g_pow2 = [[0u8; BYTES]; 9];
+        for (entry, k) in g_pow2.iter_mut().zip(POW2_EXPONENTS) {
+            while squarings < k {
+                x = m.square(&x);
+                squarings += 1;
+            }
+            *entry = *m.retrieve(&x);
+        }
+        Group { r2, g_pow2 }
+    })
 }
 
 /// The generator g = 2.
@@ -418,24 +470,9 @@ const POW2_EXPONENTS: [u32; 9] = [64, 128, 192, 256, 384, 512, 640, 768, 896];
 
 /// g^(2^k) for the [`POW2_EXPONENTS`]: g^e is split into chunks of e raised to these bases and evaluated as one
 /// multi-exponentiation sharing its squarings: 128 squarings instead of 1024 for `a` (8 chunks of 128 bits), 64
-/// instead of 256 for `x` (4 chunks of 64 bits). Computed once, by the first SRP key (896 squarings of public
-/// values), rather than shipped: as constants they were 3.4 KB of incompressible data in the package.
+/// instead of 256 for `x` (4 chunks of 64 bits).
 fn g_pow2() -> &'static [Int; 9] {
-    static TABLE: spin::Once<[Int; 9]> = spin::Once::new();
-    TABLE.call_once(|| {
-        let m = mont_modulus();
-        let mut x = m.to_montgomery(&G);
-        let mut squarings = 0;
-        let mut table = [[0u8; BYTES]; 9];
-        for (entry, k) in table.iter_mut().zip(POW2_EXPONENTS) {
-            while squarings < k {
-                x = m.square(&x);
-                squarings += 1;
-            }
-            *entry = *m.retrieve(&x);
-        }
-        table
-    })
+    &group().g_pow2
 }
 
 /// g^e for a secret `e` (little-endian), split into `K` equal chunks e₀ (least significant) … e_(K−1) raised to
@@ -524,14 +561,18 @@ const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// `BigInteger.toString(16)`: lowercase, no leading zeros, "0" for zero.
 fn min_hex(big_endian: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = HEX_DIGITS;
     let mut s = String::with_capacity(big_endian.len() * 2);
-    for b in strip_leading_zeros(big_endian) {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    for &b in big_endian {
+        for nibble in [b >> 4, b & 0xf] {
+            if nibble != 0 || !s.is_empty() {
+                s.push(char::from(HEX_DIGITS[usize::from(nibble)]));
+            }
+        }
     }
-    let trimmed = s.trim_start_matches('0');
-    if trimmed.is_empty() { "0".to_owned() } else { trimmed.to_owned() }
+    if s.is_empty() {
+        s.push('0');
+    }
+    s
 }
 
 #[cfg(test)]
@@ -594,7 +635,11 @@ mod tests {
     fn montgomery_constants_are_right() {
         // R² = 2^(2·3080) mod N, from g = 2 raised by crypto-bigint.
         let r2 = generator().pow_bounded_exp(&crypto_bigint::U64::from_u64(2 * 3080), 64).retrieve();
-        assert_eq!(int(&r2), MONT_R2);
+        assert_eq!(int(&r2), group().r2);
+        // The doubling it starts from: 2^3072 mod N and one step more.
+        let two_3072 = int(&U3072::MAX.wrapping_sub(&U3072::from_be_hex(N_HEX)).wrapping_add(&U3072::ONE));
+        assert_eq!(sub(&[0; BYTES], &N).0, two_3072);
+        assert_eq!(double_mod(&two_3072), int(&generator().pow_bounded_exp(&crypto_bigint::U64::from_u64(3073), 64).retrieve()));
     }
 
     #[test]
