@@ -191,35 +191,29 @@ pub fn encode(text: &str, level: Level) -> Option<Symbol> {
     Some(Symbol { size: symbol.size, modules: symbol.modules })
 }
 
-/// Splits the data into the version's blocks, appends each block's Reed–Solomon ECC, and interleaves them:
-/// byte i of every block in turn, the short blocks' missing last data byte skipped.
+/// Splits the data into the version's blocks (the short ones first, the long ones one data byte longer),
+/// computes each block's Reed–Solomon ECC, and interleaves: data byte k of every block in turn, then the long
+/// blocks' extra bytes, then ECC byte k of every block in turn. Written as target positions, without building
+/// the blocks.
 fn interleave(data: &[u8], ver: usize, level: Level) -> Vec<u8> {
     let blocks = table(&BLOCKS, level, ver);
     let ecc_len = table(&ECC_PER_BLOCK, level, ver);
     let raw = raw_modules(ver) / 8;
     let short = blocks - raw % blocks;
-    let short_len = raw / blocks;
+    let short_data = raw / blocks - ecc_len;
     let divisor = rs_divisor(ecc_len);
-    let mut all: Vec<Vec<u8>> = Vec::with_capacity(blocks);
+    let mut out = vec![0u8; raw];
     let mut at = 0;
     for i in 0..blocks {
-        let len = short_len - ecc_len + usize::from(i >= short);
-        let chunk = data.get(at..at + len).unwrap_or(&[]);
+        let len = short_data + usize::from(i >= short);
+        let block = data.get(at..at + len).unwrap_or(&[]);
         at += len;
-        let mut block = chunk.to_vec();
-        if i < short {
-            // A placeholder where the long blocks have their extra data byte, skipped below.
-            block.push(0);
+        for (k, &b) in block.iter().enumerate() {
+            let pos = if k < short_data { k * blocks + i } else { short_data * blocks + i - short };
+            out[pos] = b;
         }
-        block.extend(rs_remainder(chunk, &divisor));
-        all.push(block);
-    }
-    let mut out = Vec::with_capacity(raw);
-    for i in 0..=short_len {
-        for (j, block) in all.iter().enumerate() {
-            if i != short_len - ecc_len || j >= short {
-                out.extend(block.get(i));
-            }
+        for (k, &e) in rs_remainder(block, &divisor[..ecc_len]).iter().take(ecc_len).enumerate() {
+            out[data.len() + k * blocks + i] = e;
         }
     }
     out
@@ -235,33 +229,30 @@ fn gf_mul(x: u8, y: u8) -> u8 {
     z
 }
 
-/// The generator polynomial (x − 2^0)(x − 2^1)…(x − 2^(degree−1)), highest coefficient (1) left out.
-fn rs_divisor(degree: usize) -> Vec<u8> {
-    let mut poly = vec![0u8; degree];
-    if let Some(last) = poly.last_mut() {
-        *last = 1;
-    }
+/// The generator polynomial (x − 2^0)(x − 2^1)…(x − 2^(degree−1)) of degree ≤ 30, highest coefficient (1) left
+/// out.
+fn rs_divisor(degree: usize) -> [u8; 30] {
+    let mut poly = [0u8; 30];
+    let degree = degree.min(30);
+    poly[degree - 1] = 1;
     let mut root = 1u8;
     for _ in 0..degree {
         for j in 0..degree {
-            let next = poly.get(j + 1).copied().unwrap_or(0);
-            poly[j] = gf_mul(poly[j], root) ^ next;
+            poly[j] = gf_mul(poly[j], root) ^ if j + 1 < degree { poly[j + 1] } else { 0 };
         }
         root = gf_mul(root, 2);
     }
     poly
 }
 
-fn rs_remainder(data: &[u8], divisor: &[u8]) -> Vec<u8> {
-    let mut rem = vec![0u8; divisor.len()];
+/// The remainder of data·x^degree divided by the generator: the block's ECC bytes.
+fn rs_remainder(data: &[u8], divisor: &[u8]) -> [u8; 30] {
+    let mut rem = [0u8; 30];
+    let n = divisor.len();
     for &b in data {
-        let factor = b ^ rem.first().copied().unwrap_or(0);
-        rem.rotate_left(1);
-        if let Some(last) = rem.last_mut() {
-            *last = 0;
-        }
-        for (r, &d) in rem.iter_mut().zip(divisor) {
-            *r ^= gf_mul(d, factor);
+        let factor = b ^ rem[0];
+        for k in 0..n {
+            rem[k] = if k + 1 < n { rem[k + 1] } else { 0 } ^ gf_mul(divisor[k], factor);
         }
     }
     rem
@@ -283,17 +274,9 @@ impl Canvas {
             c.set(6, i, i % 2 == 0);
             c.set(i, 6, i % 2 == 0);
         }
+        // Finders (7×7 rings) with their light separators, clipped at the edges.
         for (x, y) in [(3, 3), (size - 4, 3), (3, size - 4)] {
-            // Finder (7×7 rings) plus its light separator, clipped at the edges.
-            for dy in -4i32..=4 {
-                for dx in -4i32..=4 {
-                    let (px, py) = (x as i32 + dx, y as i32 + dy);
-                    if (0..size as i32).contains(&px) && (0..size as i32).contains(&py) {
-                        let dist = dx.abs().max(dy.abs());
-                        c.set(px as usize, py as usize, dist != 2 && dist != 4);
-                    }
-                }
-            }
+            c.rings(x, y, 4, 2);
         }
         let align = alignment_positions(ver, size);
         let last = align.len().saturating_sub(1);
@@ -301,12 +284,7 @@ impl Canvas {
             for (j, &ay) in align.iter().enumerate() {
                 // Not where a finder already is.
                 if (i, j) != (0, 0) && (i, j) != (0, last) && (i, j) != (last, 0) {
-                    for dy in 0..5 {
-                        for dx in 0..5 {
-                            let dist = (dx as i32 - 2).abs().max((dy as i32 - 2).abs());
-                            c.set(ax + dx - 2, ay + dy - 2, dist != 1);
-                        }
-                    }
+                    c.rings(ax, ay, 2, 1);
                 }
             }
         }
@@ -326,6 +304,17 @@ impl Canvas {
             }
         }
         c
+    }
+
+    /// Square rings around (cx, cy) out to `radius`, light at distance `light` (and 4), dark elsewhere; clipped
+    /// at the symbol's edges.
+    fn rings(&mut self, cx: usize, cy: usize, radius: usize, light: usize) {
+        for y in cy.saturating_sub(radius)..(cy + radius + 1).min(self.size) {
+            for x in cx.saturating_sub(radius)..(cx + radius + 1).min(self.size) {
+                let dist = x.abs_diff(cx).max(y.abs_diff(cy));
+                self.set(x, y, dist != light && dist != 4);
+            }
+        }
     }
 
     fn set(&mut self, x: usize, y: usize, dark: bool) {
