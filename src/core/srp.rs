@@ -192,7 +192,7 @@ impl SrpClient {
 
     /// SRP_A as the SDK sends it: lowercase hex without a leading zero nibble.
     pub fn a_hex(&self) -> String {
-        min_hex(&be(&self.big_a))
+        min_hex(&self.big_a)
     }
 
     /// Answers PASSWORD_VERIFIER with PASSWORD_CLAIM_SIGNATURE (base64). `pool_name` is the part of the pool id
@@ -238,9 +238,9 @@ impl SrpClient {
         // The key as 32 hex digits (leading zeros kept, unlike the integers).
         let key_hex = d.key.iter().flat_map(|b| [b >> 4, b & 0xf]).map(|n| char::from(HEX_DIGITS[usize::from(n)])).collect();
         let inter = SrpIntermediates {
-            x_hex: min_hex(&be(&*d.x)),
-            u_hex: min_hex(&be(&d.u)),
-            s_hex: min_hex(&be(&*d.s)),
+            x_hex: min_hex(&*d.x),
+            u_hex: min_hex(&d.u),
+            s_hex: min_hex(&*d.s),
             key_hex,
         };
         Ok((claim, inter))
@@ -281,7 +281,7 @@ impl SrpClient {
         salt: &[u8],
         b_bytes: &[u8],
     ) -> Result<Derived, SrpError> {
-        let b = int_from_min_be(b_bytes).ok_or(SrpError::InvalidHex("SRP_B"))?;
+        let b = int_from_le(b_bytes).ok_or(SrpError::InvalidHex("SRP_B"))?;
         let m = mont_modulus();
         // The Montgomery round trip reduces any value below 2^3072 < 2N, so B ≥ N (which the SDK also accepts)
         // works.
@@ -291,7 +291,7 @@ impl SrpClient {
         }
 
         // u hashes B as sent, not reduced (as the SDK does).
-        let u = le32(&sha256(&[&pad_hex_bytes(&be(&self.big_a)), &pad_hex_bytes(b_bytes)]));
+        let u = le32(&sha256(&[&pad_hex(&self.big_a), &pad_hex(b_bytes)]));
         if is_zero(&u) {
             return Err(SrpError::ZeroU);
         }
@@ -302,7 +302,7 @@ impl SrpClient {
             b":",
             password.as_str().as_bytes(),
         ]));
-        let x = Zeroizing::new(le32(&Zeroizing::new(sha256(&[&pad_hex_bytes(salt), &*inner]))));
+        let x = Zeroizing::new(le32(&Zeroizing::new(sha256(&[&pad_hex(salt), &*inner]))));
 
         // B − k·g^x mod N: subtraction mod N handles the negative case the SDK's signed BigInteger sees.
         let g_x = pow_g_256(&x);
@@ -312,8 +312,7 @@ impl SrpClient {
         let words = le_words(&*exponent);
         let s = m.multi_pow(&[(&*base, &words)], EXPONENT_BITS, 5);
 
-        let ikm = Zeroizing::new(pad_hex_bytes(&be(&*s)));
-        let okm = hkdf_sha256_32(&pad_hex_bytes(&be(&u)), &ikm, b"Caldera Derived Key");
+        let okm = hkdf_sha256_32(&pad_hex(&u), &pad_hex(&*s), b"Caldera Derived Key");
         let mut key = Zeroizing::new([0u8; 16]);
         key.copy_from_slice(&okm[..16]);
         Ok(Derived { x, u, s, key })
@@ -323,13 +322,6 @@ impl SrpClient {
 /// Whether every byte is zero, without stopping at the first non-zero one (the values are secret).
 fn is_zero(x: &[u8]) -> bool {
     x.iter().fold(0u8, |acc, &b| acc | b) == 0
-}
-
-/// Little-endian bytes to big-endian, wiped on drop (the values may be secret).
-fn be(le: &[u8]) -> Zeroizing<Vec<u8>> {
-    let mut out = Zeroizing::new(le.to_vec());
-    out.reverse();
-    out
 }
 
 /// A 32-byte digest read as a big-endian integer, as little-endian bytes.
@@ -512,57 +504,53 @@ fn valid_pool_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-/// Parses hex of any length (odd allowed, as `new BigInteger(s, 16)` does) into the minimal big-endian bytes
-/// of the integer (leading zero bytes dropped; zero → empty).
+/// Parses hex of any length (odd allowed, as `new BigInteger(s, 16)` does) into the minimal little-endian bytes
+/// of the integer (high zero bytes dropped; zero → empty).
 fn parse_hex(s: &str, field: &'static str) -> Result<Vec<u8>, SrpError> {
     if s.is_empty() {
         return Err(SrpError::InvalidHex(field));
     }
     let mut out = vec![0u8; s.len().div_ceil(2)];
-    let last = out.len() - 1;
-    // From the least significant digit, so an odd length needs no padding.
+    // From the least significant digit.
     for (i, c) in s.bytes().rev().enumerate() {
         let v = char::from(c).to_digit(16).ok_or(SrpError::InvalidHex(field))? as u8;
-        out[last - i / 2] |= v << (4 * (i % 2));
+        out[i / 2] |= v << (4 * (i % 2));
     }
-    Ok(strip_leading_zeros(&out).to_vec())
+    out.truncate(significant(&out));
+    Ok(out)
 }
 
-fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
-    let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    &bytes[first..]
+/// The length of a little-endian integer without its high zero bytes.
+fn significant(le: &[u8]) -> usize {
+    le.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1)
 }
 
-/// A minimal big-endian encoding as a little-endian [`Int`], or `None` if it does not fit.
-fn int_from_min_be(bytes: &[u8]) -> Option<Int> {
-    if bytes.len() > BYTES {
-        return None;
-    }
+/// A little-endian integer of at most 384 bytes as an [`Int`].
+fn int_from_le(le: &[u8]) -> Option<Int> {
     let mut out = [0u8; BYTES];
-    for (o, &b) in out.iter_mut().zip(bytes.iter().rev()) {
-        *o = b;
-    }
+    out.get_mut(..le.len())?.copy_from_slice(le);
     Some(out)
 }
 
-/// The bytes of the SDK's `padHex`: the minimal encoding, with a 0x00 in front when the top bit is set (Java
-/// `toByteArray` semantics). Zero is a single 0x00.
-fn pad_hex_bytes(big_endian: &[u8]) -> Vec<u8> {
-    let min = strip_leading_zeros(big_endian);
-    let mut out = Vec::with_capacity(min.len() + 1);
-    if min.first().is_none_or(|&b| b & 0x80 != 0) {
+/// The bytes of the SDK's `padHex` for a little-endian integer: its minimal big-endian encoding, with a 0x00 in
+/// front when the top bit is set (Java `toByteArray` semantics); zero is a single 0x00. Wiped on drop (S is
+/// hashed through it).
+fn pad_hex(le: &[u8]) -> Zeroizing<Vec<u8>> {
+    let digits = &le[..significant(le)];
+    let mut out = Zeroizing::new(Vec::with_capacity(digits.len() + 1));
+    if digits.last().is_none_or(|&b| b & 0x80 != 0) {
         out.push(0);
     }
-    out.extend_from_slice(min);
+    out.extend(digits.iter().rev());
     out
 }
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
-/// `BigInteger.toString(16)`: lowercase, no leading zeros, "0" for zero.
-fn min_hex(big_endian: &[u8]) -> String {
-    let mut s = String::with_capacity(big_endian.len() * 2);
-    for &b in big_endian {
+/// `BigInteger.toString(16)` of a little-endian integer: lowercase, no leading zeros, "0" for zero.
+fn min_hex(le: &[u8]) -> String {
+    let mut s = String::with_capacity(le.len() * 2);
+    for &b in le.iter().rev() {
         for nibble in [b >> 4, b & 0xf] {
             if nibble != 0 || !s.is_empty() {
                 s.push(char::from(HEX_DIGITS[usize::from(nibble)]));
@@ -596,23 +584,24 @@ mod tests {
 
     #[test]
     fn pad_hex_follows_java_to_byte_array() {
-        assert_eq!(pad_hex_bytes(&[0x14]), vec![0x14]);
-        assert_eq!(pad_hex_bytes(&[0x00, 0xec]), vec![0x00, 0xec]);
-        assert_eq!(pad_hex_bytes(&[0x00, 0x00, 0x01, 0x00]), vec![0x01, 0x00]);
-        assert_eq!(pad_hex_bytes(&[]), vec![0x00]);
-        assert_eq!(pad_hex_bytes(&[0, 0]), vec![0x00]);
+        assert_eq!(*pad_hex(&[0x14]), vec![0x14]);
+        assert_eq!(*pad_hex(&[0xec, 0x00]), vec![0x00, 0xec]);
+        assert_eq!(*pad_hex(&[0x00, 0x01, 0x00, 0x00]), vec![0x01, 0x00]);
+        assert_eq!(*pad_hex(&[]), vec![0x00]);
+        assert_eq!(*pad_hex(&[0, 0]), vec![0x00]);
     }
 
     #[test]
     fn hex_parsing_is_integer_parsing() {
-        assert_eq!(parse_hex("abc", "SALT"), Ok(vec![0x0a, 0xbc]));
+        assert_eq!(parse_hex("abc", "SALT"), Ok(vec![0xbc, 0x0a]));
         assert_eq!(parse_hex("0000ff", "SALT"), Ok(vec![0xff]));
+        assert_eq!(parse_hex("000", "SALT"), Ok(vec![]));
         assert_eq!(parse_hex("", "SALT"), Err(SrpError::InvalidHex("SALT")));
         assert_eq!(parse_hex("12g4", "SRP_B"), Err(SrpError::InvalidHex("SRP_B")));
-        assert_eq!(min_hex(&[0x00, 0x0a, 0xbc]), "abc");
+        assert_eq!(min_hex(&[0xbc, 0x0a, 0x00]), "abc");
         assert_eq!(min_hex(&[0, 0]), "0");
-        assert_eq!(int_from_min_be(&[1, 2]).map(|x| x[..3].to_vec()), Some(vec![2, 1, 0]));
-        assert_eq!(int_from_min_be(&[1; BYTES + 1]), None);
+        assert_eq!(int_from_le(&[1, 2]).map(|x| x[..3].to_vec()), Some(vec![1, 2, 0]));
+        assert_eq!(int_from_le(&[1; BYTES + 1]), None);
     }
 
     #[test]
@@ -625,8 +614,8 @@ mod tests {
     #[test]
     fn k_matches_the_published_cognito_value() {
         // k for group 15 with g = 2 in Cognito's padding; the hex is what amazon-cognito-identity-js prints.
-        let digest = sha256(&[&pad_hex_bytes(&be(&N)), &pad_hex_bytes(&[2])]);
-        assert_eq!(min_hex(&digest), K_HEX);
+        let digest = sha256(&[&pad_hex(&N), &pad_hex(&[2])]);
+        assert_eq!(min_hex(&le32(&digest)), K_HEX);
         assert_eq!(K[..32], le32(&digest));
         assert!(K[32..].iter().all(|&b| b == 0));
     }
