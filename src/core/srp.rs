@@ -431,7 +431,7 @@ fn group() -> &'static Group {
         let two = plain.to_montgomery(&double_mod(&r));
         let mut acc = plain.to_montgomery(&r);
         for bit in (0..13).rev() {
-            acc = plain.square(&acc);
+            acc = plain.mul(&acc, &acc);
             if (2 * 3080) >> bit & 1 == 1 {
                 acc = plain.mul(&acc, &two);
             }
@@ -444,7 +444,7 @@ fn group() -> &'static Group {
         let mut g_pow2 = [[0u8; BYTES]; 9];
         for (entry, k) in g_pow2.iter_mut().zip(POW2_EXPONENTS) {
             while squarings < k {
-                x = m.square(&x);
+                x = m.mul(&x, &x);
                 squarings += 1;
             }
             *entry = *m.retrieve(&x);
