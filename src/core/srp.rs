@@ -15,7 +15,7 @@
 //! depends on a secret (`a`, `x`, `a + u·x`) runs in [`cognito_totp_mont`] (Montgomery form, 28-bit limbs,
 //! fixed windows whose table reads are constant-time, a step count that depends only on the public bit bound).
 //! The fixed-base powers g^a and g^x split the exponent into chunks raised to g^(2^k) (computed once, at the
-//! first key: [`g_pow2`]), so the chunks share one chain of squarings. The little arithmetic around them — B − k·g^x mod N
+//! first key: `g_pow2`), so the chunks share one chain of squarings. The little arithmetic around them — B − k·g^x mod N
 //! and a + u·x — is branch-free schoolbook code here. Only lengths leak, and those the protocol itself exposes
 //! (padHex strips leading zeros). crypto-bigint checks all of it in the tests; the wasm does not carry it.
 
