@@ -6,11 +6,14 @@
 //! The package is split in two, so that it stays small:
 //!
 //! - **this crate, the wasm kernel**: what JS cannot do fast or small — the SRP arithmetic (3072-bit
-//!   constant-time exponentiation, [`core::srp`]), SHA-256/HMAC/HKDF, the TIMESTAMP string, SECRET_HASH,
-//!   RFC 6238 TOTP, the otpauth URI and the QR encoder with its SVG writer. All synchronous and sans-IO: no
-//!   network, clock or RNG of its own (the caller passes the time and 128 random bytes). Built for the package
-//!   with `--no-default-features`: `#![no_std]` + alloc, a panic handler that traps, and no `core::fmt` on any
-//!   wasm code path, so neither std's panic machinery nor the formatting code is linked.
+//!   constant-time exponentiation, [`core::srp`] over the `cognito-totp-mont` crate), SHA-256/SHA-1/HMAC/HKDF
+//!   ([`core::hash`]), the TIMESTAMP string, SECRET_HASH, RFC 6238 TOTP, the otpauth URI, and the QR encoder
+//!   ([`core::qrcode`]) with its SVG writer ([`core::qr`]). All synchronous and sans-IO: no network, clock or
+//!   RNG of its own (the caller passes the time and 128 random bytes). The hash and QR code are hand-written
+//!   because the crates were most of the wasm; tests check them against those crates and the published
+//!   vectors. Built for the package with `--no-default-features`: `#![no_std]` + alloc (lol_alloc's free-list
+//!   allocator), a panic handler that traps, and no `core::fmt` on any wasm code path, so neither std's panic
+//!   machinery nor the formatting code ends up in the package (~24 KB gzip).
 //! - **the JS protocol layer** (`js/` in the repository): the public `CognitoTotp` class and free functions, the
 //!   Cognito JSON requests over `fetch`, retries with backoff, the challenge state machine, the step objects and
 //!   the named errors. The browser already provides JSON, fetch and promises, so none of that is in the wasm.
