@@ -104,9 +104,9 @@ impl SrpError {
             SrpError::InvalidHex(_) => "SRP: invalid hex",
             SrpError::InvalidBase64 => "SRP: SECRET_BLOCK is not valid base64",
             SrpError::BadServerB => "SRP: server sent SRP_B = 0 mod N",
-            SrpError::ZeroU => "SRP: scrambling parameter u is zero",
+            SrpError::ZeroU => "SRP: SRP scrambling parameter u is zero",
             SrpError::InvalidPoolName => "malformed user pool id",
-            SrpError::BadRandom => "SRP: random exponent is unusable",
+            SrpError::BadRandom => "SRP: random SRP exponent is unusable",
         }
     }
 }
