@@ -95,18 +95,18 @@ pub enum SrpError {
 }
 
 impl SrpError {
-    /// A fixed English sentence (no formatting, so the wasm build links no `core::fmt`). Every message but the
-    /// pool name's names SRP, so an app seeing it as a `ProtocolError` knows which step refused.
+    /// A fixed English sentence (no formatting, so the wasm build links no `core::fmt`): the text the protocol
+    /// layer puts after `SRP: ` in its `ProtocolError`.
     pub fn message(&self) -> &'static str {
         match self {
-            SrpError::InvalidHex("SALT") => "SRP: invalid hex in SALT",
-            SrpError::InvalidHex("SRP_B") => "SRP: invalid hex in SRP_B",
-            SrpError::InvalidHex(_) => "SRP: invalid hex",
-            SrpError::InvalidBase64 => "SRP: SECRET_BLOCK is not valid base64",
-            SrpError::BadServerB => "SRP: server sent SRP_B = 0 mod N",
-            SrpError::ZeroU => "SRP: SRP scrambling parameter u is zero",
+            SrpError::InvalidHex("SALT") => "invalid hex in SALT",
+            SrpError::InvalidHex("SRP_B") => "invalid hex in SRP_B",
+            SrpError::InvalidHex(_) => "invalid hex",
+            SrpError::InvalidBase64 => "SECRET_BLOCK is not valid base64",
+            SrpError::BadServerB => "server sent SRP_B = 0 mod N",
+            SrpError::ZeroU => "SRP scrambling parameter u is zero",
             SrpError::InvalidPoolName => "malformed user pool id",
-            SrpError::BadRandom => "SRP: random SRP exponent is unusable",
+            SrpError::BadRandom => "random SRP exponent is unusable",
         }
     }
 }
