@@ -46,7 +46,7 @@
 //! The password itself is never sent: the server only ever sees A and the claim signature, and the password
 //! only crosses into the kernel for `passwordClaim`, where it is wiped after use.
 
-#![cfg_attr(not(feature = "std"), no_std)]
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
 
 extern crate alloc;
 
