@@ -10,7 +10,7 @@
 //   COGNITO_TEST_CONFIG='…' COGNITO_PKG_DIR=www/pkg node --test e2e/client/flows.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { fails, ok, suite, user, withPage, wrongCode } from "./harness.mjs";
+import { fails, ok, suite, totp, user, withPage, wrongCode } from "./harness.mjs";
 
 const state = suite(before, after);
 
@@ -298,4 +298,43 @@ test("faults_are_retried_or_reported_by_name", withPage(state, async (env, page,
   assert.match(timedOut.message, /timed out/);
   assert.ok(slow.ms < 1900, `the timeout did not cut the wait (${slow.ms} ms)`);
   await env.dev("DELETE", "faults");
+}));
+
+test("prepare_endpoint_and_the_free_functions", withPage(state, async (env, page) => {
+  // The endpoint: as configured, or Cognito's for the pool's region.
+  const auth = await page.api("optional");
+  assert.equal(await auth.get("endpoint"), env.endpoint);
+  const regional = ok(await page.client({ userPoolId: "eu-west-2_Abc123", clientId: "c" }));
+  assert.equal(await regional.get("endpoint"), "https://cognito-idp.eu-west-2.amazonaws.com/");
+
+  // prepare() computes the next sign-in's key; each sign-in sends its own SRP_A, a prepared one included, and a
+  // second prepare() replaces an unused key instead of queueing it.
+  const u = user("optional", "plain");
+  const sent = () => page.requests.filter((r) => r.target.endsWith(".InitiateAuth"))
+    .map((r) => JSON.parse(r.body).AuthParameters.SRP_A);
+  const prepared = await page.call(auth, "prepare");
+  ok(prepared);
+  assert.equal(prepared.valueType, "undefined");
+  assert.equal(await ok(await page.call(auth, "signIn", u.username, u.pw)).get("type"), "done");
+  assert.equal(await ok(await page.call(auth, "signIn", u.username, u.pw)).get("type"), "done");
+  ok(await page.call(auth, "prepare"));
+  ok(await page.call(auth, "prepare"));
+  assert.equal(await ok(await page.call(auth, "signIn", u.username, u.pw)).get("type"), "done");
+  const keys = sent();
+  assert.equal(keys.length, 3, "one InitiateAuth per sign-in");
+  assert.equal(new Set(keys).size, 3, "an SRP key served two sign-ins");
+  for (const a of keys) assert.match(a, /^[0-9a-f]+$/);
+
+  // The free functions of the entry, as the page imports them.
+  const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+  const code = await ok(await page.fn("totpCode", secret, 1_700_000_000)).data();
+  assert.equal(code, totp(secret, 1_700_000_000));
+  fails(await page.fn("totpCode", "not base32!", 0), "InvalidParameterException");
+  fails(await page.fn("totpCode", secret, -1), "InvalidParameterException");
+  const uri = await ok(await page.fn("otpauthUri", { secret, issuer: "A&B", account: "me" })).data();
+  assert.ok(uri.startsWith("otpauth://totp/") && uri.includes(`secret=${secret}`) && uri.includes("A%26B"), uri);
+  const svg = await ok(await page.fn("qrSvg", uri, { ecc: "H", title: "Scan me" })).data();
+  assert.ok(svg.startsWith("<svg") && /<title[^>]*>Scan me<\/title>/.test(svg), svg.slice(0, 200));
+  fails(await page.fn("qrSvg", uri, { dark: "not a colour;" }), "InvalidParameterException");
+  await env.assertNeverSent(u.pw);
 }));

@@ -339,9 +339,8 @@ function installInPage() {
   /** @type {any} */ (window).__ct.call = async (target, method, args) => {
     const started = performance.now();
     try {
-      const value = method === "new"
-        ? new (/** @type {any} */ (window).__ct.mod.CognitoTotp)(...args)
-        : await target[method](...args);
+      const mod = /** @type {any} */ (window).__ct.mod;
+      const value = method === "new" ? new mod.CognitoTotp(...args) : await (target ?? mod)[method](...args);
       return { ok: true, value, ms: performance.now() - started };
     } catch (e) {
       return { ok: false, error: describe(e), ms: performance.now() - started };
@@ -389,6 +388,11 @@ export class Remote {
     return this.handle.evaluate((v, [m, a]) => v[m](...a), [method, args]);
   }
 
+  /** The value itself as data (a string result, …). */
+  async data() {
+    return this.handle.jsonValue();
+  }
+
   async json() {
     return this.handle.evaluate((v) => JSON.stringify(v));
   }
@@ -402,6 +406,11 @@ export class ClientPage {
     const self = new ClientPage(context, page, env);
     page.on("console", (msg) => self.console.push(msg.text()));
     page.on("pageerror", (err) => self.pageErrors.push(String(err)));
+    page.on("request", (request) => {
+      if (request.method() === "POST" && request.url().startsWith(env.endpoint)) {
+        self.requests.push({ target: request.headers()["x-amz-target"] ?? "", body: request.postData() ?? "" });
+      }
+    });
     page.on("response", (response) => {
       if (response.request().method() !== "POST" || !response.url().startsWith(env.endpoint)) return;
       if (response.url().includes("/_emulator/")) return;
@@ -427,13 +436,18 @@ export class ClientPage {
     /** Bodies of the responses of the Cognito endpoint, to learn the Sessions the library was given. */
     this.responses = [];
     this.pending = [];
+    /** `{ target, body }` of every request the page sent to the Cognito endpoint. */
+    this.requests = [];
   }
 
   async close() {
     await this.context.close();
   }
 
-  /** `target[method](...args)` in the page, awaited; `target` null and method "new" constructs a CognitoTotp. */
+  /**
+   * `target[method](...args)` in the page, awaited. With `target` null: method "new" constructs a CognitoTotp, any
+   * other names a function the package exports.
+   */
   async call(target, method, ...args) {
     const record = await this.page.evaluateHandle(
       ([t, m, a]) => /** @type {any} */ (window).__ct.call(t, m, a),
@@ -460,6 +474,11 @@ export class ClientPage {
     const out = [];
     for (let i = 0; i < n; i++) out.push(new Remote(await handle.evaluateHandle((r, j) => r[j], i)));
     return out;
+  }
+
+  /** `name(...args)`: a free function of the package (`qrSvg`, `otpauthUri`, `totpCode`). */
+  async fn(name, ...args) {
+    return this.call(null, name, ...args);
   }
 
   /** `new CognitoTotp(config)`. */
