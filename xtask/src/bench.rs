@@ -99,8 +99,6 @@ fn bench_dir() -> PathBuf {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PkgTarget {
     Web,
-    // Built by the `package` stage of `cargo xtask test`.
-    #[allow(dead_code)]
     Bundler,
 }
 
@@ -151,6 +149,34 @@ pub fn build_package(out_dir: &Path, target: PkgTarget, features: &[&str]) -> Re
     }
     optimize_package(out_dir)?;
     add_js_layer(out_dir, target, features.contains(&"testing"))
+}
+
+/// `cargo xtask package [--target web|bundler] [--out DIR]`: the npm package as it ships (default: web, in `pkg/`),
+/// ready for `npm publish DIR` or a local `npm i DIR`.
+pub fn package(args: &[String]) -> Result<ExitCode> {
+    let mut target = PkgTarget::Web;
+    let mut out = root().join("pkg");
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--target" => {
+                target = match it.next().map(String::as_str) {
+                    Some("web") => PkgTarget::Web,
+                    Some("bundler") => PkgTarget::Bundler,
+                    _ => return Err(Error::new("--target takes web or bundler")),
+                }
+            }
+            "--out" => {
+                let dir = it.next().ok_or_else(|| Error::new("--out needs a directory"))?;
+                out = std::env::current_dir()?.join(dir);
+            }
+            other => return Err(Error::new(format!("unknown option `{other}` for `cargo xtask package`"))),
+        }
+    }
+    install::for_demo()?;
+    build_package(&out, target, &[])?;
+    println!("package ({}) in {}", target.name(), out.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Copies the JS layer into a wasm-pack output directory and rewrites its package.json around it.

@@ -1,4 +1,4 @@
-//! `cargo xtask <demo|test|bench|install>`: the project's two README commands and their set-up.
+//! `cargo xtask <demo|test|bench|package|fuzz|load|install>`: the project's two README commands and their set-up.
 //!
 //! Everything here is plain `std::process::Command` glue, except the demo's static server (axum),
 //! which lives in-process so the Content-Security-Policy and `/config.json` are exactly what the
@@ -81,6 +81,9 @@ commands:
            --n N               measured runs per implementation (default 30)
            --no-build          reuse target/bench/pkg as it is
            --no-readme         leave README.md alone
+  package  build the npm package as it ships: the wasm kernel (wasm-pack, wasm-opt) + the JS layer
+           --target web|bundler  wasm-bindgen target (default web)
+           --out DIR           output directory (default pkg/)
   fuzz     run each cargo-fuzz target in fuzz/ (nightly; installs cargo-fuzz if missing)
            --seconds N         fuzzing time per target (default 300)
            --target NAME       only this target (repeatable): kernel, otpauth_qr, dispatch
@@ -100,6 +103,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "install" => install::all().map(|()| ExitCode::SUCCESS),
         "bench" => bench::run(rest),
+        "package" => bench::package(rest),
         "fuzz" => hardening::fuzz(rest),
         "load" => hardening::load(rest),
         "help" | "-h" | "--help" => {
