@@ -198,38 +198,64 @@ impl Modulus {
         out
     }
 
+    /// The window table of `base` (in Montgomery form, below 2N): base^0 … base^(2^window − 1), `window`
+    /// from 1 to 8. Built with public work only when `base` is public; [`Table`] does not wipe itself, so
+    /// tables of secret bases stay inside [`Modulus::multi_pow`].
+    pub fn table(&self, base: &Limbs, window: u32) -> Table {
+        let size = 1usize << window.clamp(1, 8);
+        let mut entries = vec![self.one(); size];
+        entries[1] = *base;
+        for i in 2..size {
+            entries[i] = self.mul(&entries[i - 1], base);
+        }
+        Table { entries }
+    }
+
+    /// The Montgomery form of 1.
+    fn one(&self) -> Limbs {
+        let mut one = [0u8; BYTES];
+        one[0] = 1;
+        self.to_montgomery(&one)
+    }
+
     /// ∏ baseᵢ^eᵢ mod N for secret exponents given as little-endian 32-bit words, over `bits` (public) bits
     /// each, with `window`-bit windows (1 to 8) sharing one chain of squarings: always `bits` squarings and
     /// one table multiplication per window and base, every table read whole. Bases must be below N.
     pub fn multi_pow(&self, terms: &[(&[u8; BYTES], &[u32])], bits: u32, window: u32) -> Zeroizing<[u8; BYTES]> {
-        let window = window.clamp(1, 8);
-        let size = 1usize << window;
-        let mut one_plain = [0u8; BYTES];
-        one_plain[0] = 1;
-        let one = self.to_montgomery(&one_plain);
-        let mut tables: Vec<Vec<Limbs>> = terms
+        let mut tables: Vec<Table> = terms
             .iter()
             .map(|(base, _)| {
-                let mut table = vec![one; size];
-                table[1] = self.to_montgomery(base);
-                for i in 2..size {
-                    table[i] = self.mul(&table[i - 1], &table[1]);
-                }
+                let mut b = self.to_montgomery(base);
+                let table = self.table(&b, window);
+                b.zeroize();
                 table
             })
             .collect();
+        let out = self.fixed_multi_pow(&tables.iter().zip(terms).map(|(t, (_, e))| (t, *e)).collect::<Vec<_>>(), bits);
+        for t in &mut tables {
+            t.entries.zeroize();
+        }
+        out
+    }
+
+    /// [`Modulus::multi_pow`] over tables built ahead (for bases that do not change, such as powers of the
+    /// generator, whose tables would otherwise be rebuilt for every exponent). All tables must have the same
+    /// window. Constant time in the exponents.
+    pub fn fixed_multi_pow(&self, terms: &[(&Table, &[u32])], bits: u32) -> Zeroizing<[u8; BYTES]> {
+        let size = terms.first().map_or(2, |(t, _)| t.entries.len());
+        let window = size.trailing_zeros();
         let windows = bits.div_ceil(window);
-        let mut acc = one;
+        let mut acc = self.one();
         let mut entry = [0u32; L];
         for w in (0..windows).rev() {
             for _ in 0..window {
                 acc = self.square(&acc);
             }
-            for ((_, e), table) in terms.iter().zip(&tables) {
+            for (table, e) in terms {
                 let idx = window_bits(e, w * window, window);
                 // Exactly one entry matches idx (< size), so OR-ing every masked entry selects it.
                 entry = [0u32; L];
-                for (i, candidate) in table.iter().enumerate() {
+                for (i, candidate) in table.entries.iter().enumerate() {
                     // All ones when i == idx, else 0, without a comparison branch.
                     let mask = ((u64::from((i as u32) ^ idx).wrapping_sub(1)) >> 32) as u32;
                     for k in 0..L {
@@ -239,14 +265,16 @@ impl Modulus {
                 acc = self.mul(&acc, &entry);
             }
         }
-        for t in tables.iter_mut().flatten() {
-            t.zeroize();
-        }
         entry.zeroize();
         let out = self.retrieve(&acc);
         acc.zeroize();
         out
     }
+}
+
+/// base^0 … base^(2^w − 1) in Montgomery form, for [`Modulus::fixed_multi_pow`].
+pub struct Table {
+    entries: Vec<Limbs>,
 }
 
 /// `width` bits of `e` starting at bit `at` (public position; bits past the end read as 0).

@@ -14,8 +14,9 @@
 //! Integers are fixed-size little-endian byte arrays (384 bytes below N). Every exponentiation whose exponent
 //! depends on a secret (`a`, `x`, `a + u·x`) runs in [`cognito_totp_mont`] (Montgomery form, 28-bit limbs,
 //! fixed windows whose table reads are constant-time, a step count that depends only on the public bit bound).
-//! The fixed-base powers g^a and g^x split the exponent into chunks raised to g^(2^k) (computed once, at the
-//! first key: `g_pow2`), so the chunks share one chain of squarings. The little arithmetic around them — B − k·g^x mod N
+//! The fixed-base powers g^a and g^x split the exponent into chunks raised to g^(2^(32·i)), whose window tables
+//! are built once, at the first key (`group`), so the chunks share one chain of squarings and no table is built
+//! per sign-in. The little arithmetic around them — B − k·g^x mod N
 //! and a + u·x — is branch-free schoolbook code here. Only lengths leak, and those the protocol itself exposes
 //! (padHex strips leading zeros). crypto-bigint checks all of it in the tests; the wasm does not carry it.
 
@@ -24,7 +25,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
-use cognito_totp_mont::{BYTES, Modulus};
+use cognito_totp_mont::{BYTES, Modulus, Table};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::core::b64;
@@ -408,12 +409,12 @@ fn mont_modulus() -> Modulus {
 }
 
 /// The group's derived public constants, computed once by the first SRP key rather than shipped (as
-/// constants they were 3.8 KB of incompressible data in the package).
+/// constants they were 3.8 KB of incompressible data in the package, and the tables are 100× that).
 struct Group {
     /// R² mod N (R = 2^3080, the Montgomery radix of [`cognito_totp_mont`]'s 110 limbs of 28 bits).
     r2: Int,
-    /// g^(2^k) for the [`POW2_EXPONENTS`].
-    g_pow2: [Int; 9],
+    /// The window tables of g^(2^(CHUNK_BITS·i)), i = 0 … FIXED_BASES − 1 (see [`pow_g`]).
+    g_tables: Vec<Table>,
 }
 
 fn group() -> &'static Group {
@@ -438,56 +439,53 @@ fn group() -> &'static Group {
         }
         let r2 = *plain.retrieve(&acc);
 
+        // The bases stay in Montgomery form from g to the last table: no conversions between them.
         let m = Modulus::new(&N, &r2);
-        let mut x = m.to_montgomery(&G);
-        let mut squarings = 0;
-        let mut g_pow2 = [[0u8; BYTES]; 9];
-        for (entry, k) in g_pow2.iter_mut().zip(POW2_EXPONENTS) {
-            while squarings < k {
-                x = m.mul(&x, &x);
-                squarings += 1;
-            }
-            *entry = *m.retrieve(&x);
-        }
-        Group { r2, g_pow2 }
+        let mut base = m.to_montgomery(&G);
+        let g_tables = (0..FIXED_BASES)
+            .map(|i| {
+                if i > 0 {
+                    for _ in 0..CHUNK_BITS {
+                        base = m.mul(&base, &base);
+                    }
+                }
+                m.table(&base, FIXED_WINDOW)
+            })
+            .collect();
+        Group { r2, g_tables }
     })
 }
 
 /// The generator g = 2.
 const G: Int = le_from_hex("2");
 
-/// The exponents k of the fixed bases g^(2^k): 64, 128, 192 for the chunks of `x`; 128, 256, …, 896 for the
-/// chunks of `a`.
-const POW2_EXPONENTS: [u32; 9] = [64, 128, 192, 256, 384, 512, 640, 768, 896];
+/// Bits of the exponent per fixed base in [`pow_g`]: the number of squarings of g^e. Halving it halves the
+/// squarings but doubles the tables (memory and the one-time work of the first key).
+const CHUNK_BITS: usize = 32;
+/// Window of the fixed-base tables: one multiplication per window of every chunk (1024 / 4 for `a`), each
+/// preceded by a masked read of a whole table (2^window entries), which is what makes wider windows lose.
+const FIXED_WINDOW: u32 = 4;
+/// Enough fixed bases for the 1024-bit `a` (the 256-bit `x` uses the first ones).
+const FIXED_BASES: usize = 1024 / CHUNK_BITS;
 
-/// g^(2^k) for the [`POW2_EXPONENTS`]: g^e is split into chunks of e raised to these bases and evaluated as one
-/// multi-exponentiation sharing its squarings: 128 squarings instead of 1024 for `a` (8 chunks of 128 bits), 64
-/// instead of 256 for `x` (4 chunks of 64 bits).
-fn g_pow2() -> &'static [Int; 9] {
-    &group().g_pow2
+/// g^e for a secret `e` (little-endian, at most 1024 bits, a whole number of chunks): e is split into chunks
+/// e₀ (least significant) … e_(K−1) of CHUNK_BITS, and g^e = ∏ (g^(2^(CHUNK_BITS·i)))^eᵢ is evaluated as one
+/// multi-exponentiation over the precomputed tables, so the chunks share CHUNK_BITS squarings and no table is
+/// built per key. Constant time in `e`.
+fn pow_g(e: &[u8]) -> Zeroizing<Int> {
+    let words = le_words(e);
+    let terms: Vec<(&Table, &[u32])> = group().g_tables.iter().zip(words.chunks(CHUNK_BITS / 32)).collect();
+    mont_modulus().fixed_multi_pow(&terms, CHUNK_BITS as u32)
 }
 
-/// g^e for a secret `e` (little-endian), split into `K` equal chunks e₀ (least significant) … e_(K−1) raised to
-/// `bases` = [g, g^(2^w), …, g^(2^(K−1)w)] with w = the chunk's bits, evaluated by [`cognito_totp_mont`] as one
-/// multi-exponentiation with 4-bit windows: w squarings instead of K·w. Constant time in `e`.
-fn fixed_base_pow<const K: usize>(bases: [&Int; K], e: &[u8]) -> Zeroizing<Int> {
-    let width = e.len() / K;
-    let chunks: [Zeroizing<Vec<u32>>; K] = core::array::from_fn(|i| le_words(&e[i * width..(i + 1) * width]));
-    let terms: [(&Int, &[u32]); K] = core::array::from_fn(|i| (bases[i], chunks[i].as_slice()));
-    mont_modulus().multi_pow(&terms, (width * 8) as u32, 4)
-}
-
-/// g^a for the 1024-bit secret `a`: eight 128-bit chunks (128 squarings; 8 tables of 16 are cheaper than the
-/// 128 more squarings that four chunks would need).
+/// g^a for the 1024-bit secret `a`.
 fn pow_g_1024(a: &[u8; 128]) -> Int {
-    let p = g_pow2();
-    *fixed_base_pow([&G, &p[1], &p[3], &p[4], &p[5], &p[6], &p[7], &p[8]], a)
+    *pow_g(a)
 }
 
-/// g^x for the 256-bit secret `x`: four 64-bit chunks (eight would cost more in tables than they save).
+/// g^x for the 256-bit secret `x`.
 fn pow_g_256(x: &[u8; 32]) -> Zeroizing<Int> {
-    let p = g_pow2();
-    fixed_base_pow([&G, &p[0], &p[1], &p[2]], x)
+    pow_g(x)
 }
 
 /// The pool name Cognito hashes: the part of the pool id (`us-east-1_AbC123`) after `_`.
@@ -650,9 +648,34 @@ mod tests {
     }
 
     #[test]
-    fn fixed_base_table_is_g_to_powers_of_two() {
-        for (entry, k) in g_pow2().iter().zip(POW2_EXPONENTS) {
-            assert_eq!(*entry, int(&generator().square_repeat_vartime(k).retrieve()), "g^(2^{k})");
+    fn fixed_base_tables_hold_every_power_of_their_base() {
+        // Read back through single-window exponents: table i entry j must be (g^(2^(CHUNK_BITS·i)))^j.
+        let m = mont_modulus();
+        let tables = &group().g_tables;
+        assert_eq!(tables.len(), FIXED_BASES);
+        assert_eq!(FIXED_BASES * CHUNK_BITS, 1024);
+        for (i, table) in tables.iter().enumerate() {
+            let base = generator().square_repeat_vartime((CHUNK_BITS * i) as u32);
+            let mut power = Fe::ONE;
+            for j in 0..1u32 << FIXED_WINDOW {
+                let ours = m.fixed_multi_pow(&[(table, &[j])], FIXED_WINDOW);
+                assert_eq!(*ours, int(&power.retrieve()), "table {i}, entry {j}");
+                power = power.mul(&base);
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_multi_pow_equals_multi_pow_for_random_bases() {
+        // The same exponentiation through tables built ahead and through tables built per call.
+        let m = mont_modulus();
+        let bases: Vec<Int> = samples().iter().map(|s| int(&Fe::new(s).retrieve())).collect();
+        let tables: Vec<Table> = bases.iter().map(|b| m.table(&m.to_montgomery(b), FIXED_WINDOW)).collect();
+        let exps: Vec<[u32; 3]> = (0u32..10).map(|i| [i.wrapping_mul(0x9e37_79b9), !i, i << 28]).collect();
+        let fixed: Vec<(&Table, &[u32])> = tables.iter().zip(&exps).map(|(t, e)| (t, &e[..])).collect();
+        let plain: Vec<(&Int, &[u32])> = bases.iter().zip(&exps).map(|(b, e)| (b, &e[..])).collect();
+        for n in [1, 3, bases.len()] {
+            assert_eq!(*m.fixed_multi_pow(&fixed[..n], 96), *m.multi_pow(&plain[..n], 96, FIXED_WINDOW), "{n} terms");
         }
     }
 
