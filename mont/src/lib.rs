@@ -13,6 +13,10 @@
 //! each cross product once. Every loop bound and memory access depends only on public sizes; window tables
 //! are read whole and selected with masks.
 //!
+//! The window tables of bases that never change (SRP's powers of g) can be built once ([`Modulus::table`])
+//! and reused by [`Modulus::fixed_multi_pow`]: with its tables free, a fixed base's exponent can be cut into
+//! many short chunks that share a short chain of squarings, which is what makes g^a cheap.
+//!
 //! Integers cross the API as 384 little-endian bytes.
 #![no_std]
 
