@@ -483,6 +483,8 @@ export class CognitoTotp {
     const r = await send(hidden.get(this), 'GetUser', { AccessToken: required(accessToken, 'the access token') });
     if (typeof r.Username != 'string') throw protocol('GetUser: the response has no Username');
     if (!Array.isArray(r.UserAttributes)) throw protocol('GetUser: the response has no UserAttributes');
+    const enabled = r.UserMFASettingList ?? [];
+    if (!Array.isArray(enabled) || enabled.some((n) => typeof n != 'string')) throw protocol('GetUser: UserMFASettingList is not a list of names');
     /** @type {Record<string, string>} */
     const attributes = {};
     for (const a of r.UserAttributes) {
@@ -495,7 +497,7 @@ export class CognitoTotp {
       username: r.Username,
       attributes,
       mfa: {
-        enabled: (Array.isArray(r.UserMFASettingList) ? r.UserMFASettingList : []).map(name),
+        enabled: enabled.map(name),
         ...(preferred && { preferred: name(preferred) }),
       },
     });

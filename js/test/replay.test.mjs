@@ -282,6 +282,16 @@ test('GetUser keeps the last of a repeated attribute and skips nameless ones', a
   assert.deepEqual(user, { username: 'alice', attributes: { b: '2', a: '' }, mfa: { enabled: [] } });
 });
 
+test('GetUser with a UserMFASettingList that is not a list of names is a ProtocolError (fuzz)', async () => {
+  for (const list of ['["SMS_MFA",0]', '[null]', '[{}]', '"SOFTWARE_TOKEN_MFA"', '{}']) {
+    replay.script(ok(`{"Username":"alice","UserAttributes":[],"UserMFASettingList":${list}}`));
+    const e = await rejects(client().getUser('access-1'), 'ProtocolError');
+    assert.match(e.message, /UserMFASettingList/, list);
+  }
+  replay.script(ok('{"Username":"alice","UserAttributes":[],"UserMFASettingList":null}'));
+  assert.deepEqual((await client().getUser('access-1')).mfa, { enabled: [] });
+});
+
 test('disableTotp re-checks the password whatever challenge follows, and changes nothing when it is wrong', async () => {
   const { input } = vector('plain-ascii');
   const auth = client();

@@ -1,0 +1,556 @@
+// Fuzzes the JS protocol layer of a built package with hostile server answers: every public method and
+// every step type, each request answered by a seeded mutation of a valid answer (odd statuses, truncated
+// or flipped bytes, missing members, members of the wrong type, unknown challenges, SRP garbage, error
+// types in every shape, cut connections, answers slower than the timeout). Whatever the server says, the
+// promise must settle to the documented shape or to the package's error (never a JS engine error or a
+// wasm trap), retry at most 3 times, never send the password, and leave the client able to sign in.
+// Before the split a cargo-fuzz target did this for the Rust state machine.
+//
+// Run (after building the web package, e.g. by `cargo xtask demo`):
+//   COGNITO_PKG_DIR=www/pkg node --test js/test/fuzz.test.mjs
+// FUZZ_SEED=<n> replays a run (the seed is printed), FUZZ_RUNS=<n> sets the number of cases.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CLIENT_ID, POOL_ID, SECRET, client, fixture, lib, ok, pkgDir, replay, vector } from './support.mjs';
+
+// The package's own kernel module (same URL, so the same instance client.js uses): its SrpKey is
+// watched so that a trap inside the SRP proof, which the client reports as a ProtocolError, is still seen.
+const kernel = await import(pathToFileURL(path.join(pkgDir, 'kernel.js')).href);
+/** @type {unknown[]} */
+const traps = [];
+const { passwordClaim } = kernel.SrpKey.prototype;
+kernel.SrpKey.prototype.passwordClaim = function (...args) {
+  try {
+    return passwordClaim.apply(this, args);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) traps.push(e);
+    throw e;
+  }
+};
+
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : crypto.getRandomValues(new Uint32Array(1))[0];
+const RUNS = Number(process.env.FUZZ_RUNS ?? 720);
+console.log(`fuzz: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}`);
+
+/** Each client's timeout: short, so that answers slower than it cost little. */
+const TIMEOUT_MS = 300;
+/** A method must settle within this: 3 operations × (3 timed-out tries + backoff), with room to spare. */
+const SETTLE_MS = 10_000;
+/** Cases in flight at once (their backoff pauses overlap). */
+const PARALLEL = 6;
+
+// ---- the seeded PRNG ------------------------------------------------------------------------------
+
+/** mulberry32: small, fast and good enough to pick mutations. */
+class Rng {
+  /** @param {number} seed */
+  constructor(seed) {
+    this.state = seed >>> 0;
+  }
+
+  next() {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  }
+
+  /** @param {number} n */
+  int(n) {
+    return Math.floor(this.next() * n);
+  }
+
+  /** @template T @param {readonly T[]} a @returns {T} */
+  pick(a) {
+    return a[this.int(a.length)];
+  }
+
+  /** @param {number} p */
+  chance(p) {
+    return this.next() < p;
+  }
+}
+
+/** Case `n` of a run has its own stream, so a failing case replays alone whatever ran beside it. */
+const caseSeed = (n) => (SEED ^ Math.imul(n + 1, 0x9e3779b1)) >>> 0;
+
+// ---- hostile material -----------------------------------------------------------------------------
+
+const HUGE = 'A'.repeat(300_000);
+const HOSTILE = [
+  null, 0, -1, 1.5, 2 ** 53 + 2, 1e308, true, false, [], ['a'], [null, 7, {}], {}, { a: 1 }, '', ' ', HUGE,
+  'ünïcødé ✓ 🔐', '\ud800', 'a\udfffb', '\u0000', '<script>alert(1)</script>', '__proto__', 'constructor',
+  'SOFTWARE_TOKEN_MFA', '[]', '{}', 'null',
+];
+/** A fresh copy: the arrays and objects above must not end up shared (or inside themselves) across answers. @param {Rng} rng */
+const hostileValue = (rng) => structuredClone(rng.pick(HOSTILE));
+const CHALLENGES = [
+  'PASSWORD_VERIFIER', 'SOFTWARE_TOKEN_MFA', 'MFA_SETUP', 'NEW_PASSWORD_REQUIRED', 'SELECT_MFA_TYPE', 'SMS_MFA',
+  'SMS_OTP', 'EMAIL_OTP', 'CUSTOM_CHALLENGE', 'DEVICE_SRP_AUTH', 'PASSWORD', 'WEB_AUTHN', 'software_token_mfa',
+];
+const SRP_GARBAGE = [
+  '0', '0'.repeat(768), '00', 'zz', 'g1', '-1', '0x1f', ' ab', 'ab ', '1', 'ff', 'f'.repeat(200_000), '!!', 'a', '====',
+  'YQ', 'YQ==', 'A'.repeat(400_001), 'ü',
+];
+const JSON_TEXTS = [
+  '[1,null,{}]', '{"a":1}', '["SMS_MFA",7]', 'not json', '[]', '["EMAIL_OTP","SMS_OTP","SOFTWARE_TOKEN_MFA"]',
+  '["PIGEON"]', '{"__proto__":"x","name":5,"email":"e"}', `[${'"a",'.repeat(10_000)}"a"]`, '"text"', 'null', '[[]]',
+  '["userAttributes.__proto__","userAttributes."]', '{"constructor":"c","toString":"t"}',
+];
+const MEMBERS = [
+  '__type', 'message', 'Message', 'ChallengeName', 'Session', 'AuthenticationResult', 'ChallengeParameters', 'Status',
+  'SecretCode', 'Username', 'UserAttributes', 'UserMFASettingList', 'PreferredMfaSetting', 'extra', '__proto__',
+];
+const TYPES = [
+  'NotAuthorizedException', 'CodeMismatchException', 'TooManyRequestsException', 'InternalErrorException',
+  'ThrottlingException', 'InvalidParameterException', 'ExpiredCodeException',
+  'com.amazonaws.cognito.identity.idp.model#UserNotFoundException',
+  'aws#LimitExceededException:http://internal.amazon.com/coral/', 'ResourceNotFoundException:', '#', ':', '', ' ',
+  '##::', 'Weird Exception', 'ÜnicodeException', '\ud800Exception', `${'A'.repeat(5000)}Exception`, 7, null, {},
+];
+/** The header is latin-1 by HTTP's rules (Node refuses anything else). */
+const HEADER_TYPES = [
+  'UserNotConfirmedException:http://internal.amazon.com/coral/com.amazonaws.cognito/', 'aws.cognito#ForbiddenException',
+  'ThrottlingException', 'ServiceUnavailable', '', ':', '#', 'x#y:z', 'InternalErrorException',
+];
+const STATUSES = [201, 204, 299, 300, 301, 304, 400, 401, 403, 404, 409, 413, 429, 500, 502, 503, 504];
+const BODIES = [
+  '', '   ', 'null', '[]', '0', '"x"', 'true', '<html><body>503 Service Unavailable</body></html>', '{', '}', '{}',
+  '{"__type":', 'garbage', '\ufeff{}', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0xc3, 0x22, 0x7d]),
+];
+const FLIPS = ['"', '{', '}', '[', ']', ',', ':', '\\', 'x', '0', '\u0000', 'é', '\ud800', ' '];
+
+/**
+ * Sets an own member, `__proto__` included (a plain assignment would set the prototype instead and
+ * JSON.stringify would not show it).
+ * @param {any} o @param {string | number} k @param {unknown} v
+ */
+const put = (o, k, v) => Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+
+/** Every (container, key) in a JSON value. @param {unknown} v @param {[any, string][]} out */
+const slots = (v, out = []) => {
+  if (v && typeof v == 'object') {
+    for (const k of Object.keys(v)) {
+      out.push([v, k]);
+      slots(/** @type {any} */ (v)[k], out);
+    }
+  }
+  return out;
+};
+
+/** @param {unknown} v */
+const isObject = (v) => v !== null && typeof v == 'object' && !Array.isArray(v);
+
+/** One structural change to a parsed answer; returns the (possibly new) root. @param {Rng} rng @param {any} root */
+function mutateOnce(rng, root) {
+  const all = slots(root);
+  const params = () => {
+    if (!isObject(root)) return undefined;
+    if (!isObject(root.ChallengeParameters)) root.ChallengeParameters = {};
+    return root.ChallengeParameters;
+  };
+  // Weighted towards retyping what is there: that is where a shape check is most easily forgotten.
+  switch (rng.pick([0, 0, 1, 1, 1, 1, 2, 3, 4, 5, 5, 6, 6, 7, 8])) {
+    case 0: {
+      if (!all.length) return root;
+      const [o, k] = rng.pick(all);
+      if (Array.isArray(o)) o.splice(Number(k), 1);
+      else delete o[k];
+      return root;
+    }
+    case 1: {
+      if (!all.length) return hostileValue(rng);
+      const [o, k] = rng.pick(all);
+      put(o, k, hostileValue(rng));
+      return root;
+    }
+    case 2: {
+      const holders = [root, ...all.map(([o, k]) => o[k])].filter(isObject);
+      if (holders.length) put(rng.pick(holders), rng.pick(MEMBERS), rng.chance(0.5) ? hostileValue(rng) : rng.pick(TYPES));
+      return root;
+    }
+    case 3:
+      if (isObject(root)) root.ChallengeName = rng.chance(0.7) ? rng.pick(CHALLENGES) : hostileValue(rng);
+      return root;
+    case 4:
+      if (isObject(root)) root.ChallengeParameters = hostileValue(rng);
+      return root;
+    case 5: {
+      const p = params();
+      if (p) put(p, rng.pick(['SRP_B', 'SALT', 'SECRET_BLOCK', 'USER_ID_FOR_SRP', 'USERNAME']), rng.chance(0.7) ? rng.pick(SRP_GARBAGE) : hostileValue(rng));
+      return root;
+    }
+    case 6: {
+      const p = params();
+      const key = rng.pick(['MFAS_CAN_SETUP', 'MFAS_CAN_CHOOSE', 'requiredAttributes', 'userAttributes', 'CODE_DELIVERY_DESTINATION', 'FRIENDLY_DEVICE_NAME']);
+      if (p) put(p, key, rng.chance(0.7) ? rng.pick(JSON_TEXTS) : hostileValue(rng));
+      return root;
+    }
+    case 7: {
+      if (!isObject(root)) return root;
+      if (!isObject(root.AuthenticationResult) || rng.chance(0.2)) {
+        root.AuthenticationResult = rng.chance(0.5) ? hostileValue(rng) : {};
+      } else {
+        put(root.AuthenticationResult, rng.pick(['AccessToken', 'IdToken', 'RefreshToken', 'ExpiresIn', 'TokenType']), hostileValue(rng));
+      }
+      return root;
+    }
+    default:
+      return hostileValue(rng);
+  }
+}
+
+/** The answer's bytes, changed: cut short, or a few characters replaced. @param {Rng} rng @param {string} text */
+function mutateText(rng, text) {
+  if (rng.chance(0.5)) return text.slice(0, rng.int(text.length + 1));
+  const chars = [...text];
+  for (let n = 1 + rng.int(4); n > 0 && chars.length; n--) chars[rng.int(chars.length)] = rng.pick(FLIPS);
+  return chars.join('');
+}
+
+/**
+ * A hostile variant of a valid answer.
+ * @param {Rng} rng @param {string} base the valid body
+ * @returns {{ status?: number, body?: string | Buffer, errorType?: string, drop?: boolean, delayMs?: number }}
+ */
+function hostile(rng, base) {
+  const r = rng.next();
+  if (r < 0.03) return { drop: true };
+  if (r < 0.05) return { status: 200, body: base, delayMs: TIMEOUT_MS + 200 };
+  const status = rng.chance(0.6) ? 200 : rng.pick(STATUSES);
+  const k = rng.next();
+  let body;
+  if (k < 0.55) {
+    let root = JSON.parse(base.trim() || '{}');
+    for (let n = 1 + rng.int(3); n > 0; n--) root = mutateOnce(rng, root);
+    body = JSON.stringify(root);
+  } else if (k < 0.7) {
+    body = mutateText(rng, base);
+  } else if (k < 0.8) {
+    body = rng.pick(BODIES);
+  } else {
+    /** @type {Record<string, unknown>} */
+    const e = { __type: rng.pick(TYPES) };
+    if (rng.chance(0.8)) e[rng.pick(['message', 'Message'])] = rng.pick([...HOSTILE, 'Rate exceeded']);
+    if (rng.chance(0.3)) e.message = rng.pick(['', '  ', null]);
+    body = JSON.stringify(e);
+  }
+  return { status, body, ...(rng.chance(0.2) && { errorType: rng.pick(HEADER_TYPES) }) };
+}
+
+// ---- valid answers and the scenarios --------------------------------------------------------------
+
+const SRP = vector('plain-ascii').input;
+const PASSWORD_VERIFIER = JSON.stringify({
+  ChallengeName: 'PASSWORD_VERIFIER', Session: 'session-verifier',
+  ChallengeParameters: { SALT: SRP.saltHex, SECRET_BLOCK: SRP.secretBlock, SRP_B: SRP.bHex, USERNAME: 'alice', USER_ID_FOR_SRP: 'alice' },
+});
+const SMS_OTP = fixture('sms_mfa').replace('"SMS_MFA"', '"SMS_OTP"');
+/** Every answer that continues a sign-in. */
+const NEXT = ['tokens', 'software_token_mfa', 'mfa_setup', 'new_password_required', 'select_mfa_type', 'sms_mfa', 'email_otp'].map(fixture);
+NEXT.push(SMS_OTP);
+
+/** Steps and setups made once with valid answers; a step can be answered again and again. */
+const made = /** @type {Record<string, any>} */ ({});
+
+before(async () => {
+  await replay.start();
+  const auth = client();
+  for (const [name, answer] of [
+    ['totpCode', fixture('software_token_mfa')], ['smsCode', fixture('sms_mfa')], ['smsOtp', SMS_OTP],
+    ['emailCode', fixture('email_otp')], ['selectMfa', fixture('select_mfa_type')],
+    ['newPassword', fixture('new_password_required')], ['mfaSetup', fixture('mfa_setup')],
+  ]) {
+    replay.script(ok(PASSWORD_VERIFIER), ok(answer));
+    made[name] = await auth.signIn('alice', 'setup-password');
+  }
+  replay.script(ok(fixture('associate_session')), ok('{"SecretCode":"JBSWY3DPEHPK3PXP"}'));
+  made.sessionSetup = await auth.associateTotp(made.mfaSetup);
+  made.accessSetup = await auth.associateTotp('access-token');
+});
+after(() => replay.server.close());
+
+/**
+ * @typedef {object} Scenario
+ * @property {string} name
+ * @property {Record<string, string | string[]>} answers  the valid answer per operation (a list: one is picked per case)
+ * @property {string} kind  what the method resolves to: step, setup, user, tokens, void
+ * @property {(auth: any, password: string, rng: Rng, secret: boolean) => Promise<unknown>} run
+ */
+
+/** @type {Scenario[]} */
+const SCENARIOS = [
+  { name: 'signIn', kind: 'step', answers: { InitiateAuth: PASSWORD_VERIFIER, RespondToAuthChallenge: NEXT }, run: (a, pw) => a.signIn('alice', pw) },
+  { name: 'confirmTotp', kind: 'step', answers: { RespondToAuthChallenge: NEXT }, run: (a) => a.confirmTotp(made.totpCode, '123456') },
+  { name: 'confirmCode (SMS_MFA)', kind: 'step', answers: { RespondToAuthChallenge: NEXT }, run: (a) => a.confirmCode(made.smsCode, '123 456') },
+  { name: 'confirmCode (SMS_OTP)', kind: 'step', answers: { RespondToAuthChallenge: NEXT }, run: (a) => a.confirmCode(made.smsOtp, '654321') },
+  { name: 'confirmCode (EMAIL_OTP)', kind: 'step', answers: { RespondToAuthChallenge: NEXT }, run: (a) => a.confirmCode(made.emailCode, '135791') },
+  {
+    name: 'selectMfa', kind: 'step', answers: { RespondToAuthChallenge: NEXT },
+    run: (a, _, rng) => a.selectMfa(made.selectMfa, rng.pick(['TOTP', 'SMS', 'EMAIL'])),
+  },
+  {
+    name: 'completeNewPassword', kind: 'step', answers: { RespondToAuthChallenge: NEXT },
+    run: (a, _, rng) => a.completeNewPassword(made.newPassword, 'N3w-Fuzz-passw0rd!', rng.chance(0.5) ? { name: 'Fuzz' } : undefined),
+  },
+  { name: 'associateTotp (Session)', kind: 'setup', answers: { AssociateSoftwareToken: fixture('associate_session') }, run: (a) => a.associateTotp(made.mfaSetup) },
+  { name: 'associateTotp (access token)', kind: 'setup', answers: { AssociateSoftwareToken: '{"SecretCode":"JBSWY3DPEHPK3PXP"}' }, run: (a) => a.associateTotp('access-token') },
+  {
+    name: 'verifyTotp (Session)', kind: 'step', answers: { VerifySoftwareToken: fixture('verify_session'), RespondToAuthChallenge: NEXT },
+    run: (a, _, rng) => a.verifyTotp(made.sessionSetup, '123456', rng.pick([undefined, null, 'My phone', ''])),
+  },
+  { name: 'verifyTotp (access token)', kind: 'void', answers: { VerifySoftwareToken: '{"Status":"SUCCESS"}' }, run: (a) => a.verifyTotp(made.accessSetup, '123456') },
+  { name: 'setMfaPreference', kind: 'void', answers: { SetUserMFAPreference: ['{}', ''] }, run: (a) => a.setMfaPreference('access-token', { totp: 'preferred', sms: 'disabled' }) },
+  { name: 'getUser', kind: 'user', answers: { GetUser: fixture('get_user') }, run: (a) => a.getUser('access-token') },
+  {
+    name: 'disableTotp', kind: 'void',
+    answers: { InitiateAuth: PASSWORD_VERIFIER, RespondToAuthChallenge: NEXT, SetUserMFAPreference: ['{}', ''] },
+    run: (a, pw) => a.disableTotp('alice', pw, 'access-token'),
+  },
+  { name: 'refresh', kind: 'tokens', answers: { InitiateAuth: fixture('refresh') }, run: (a, _, __, secret) => a.refresh('refresh-token', secret ? 'alice' : undefined) },
+  { name: 'globalSignOut', kind: 'void', answers: { GlobalSignOut: ['', '{}'] }, run: (a) => a.globalSignOut('access-token') },
+  { name: 'revokeToken', kind: 'void', answers: { RevokeToken: ['{}', ''] }, run: (a) => a.revokeToken('refresh-token') },
+];
+
+// ---- the properties -------------------------------------------------------------------------------
+
+const ENGINE_ERRORS = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError', 'RuntimeError', 'CompileError', 'LinkError'];
+/** How a trap or a misused wasm-bindgen object reads once the client has wrapped it in its own error. */
+const TRAP = /unreachable|out of bounds|divide by zero|integer overflow|RuntimeError|null pointer passed|recursive use|unsafe aliasing/i;
+const STEP_FIELDS = /** @type {Record<string, string[]>} */ ({
+  done: ['tokens'], totpCode: ['friendlyDeviceName'], mfaSetup: ['canSetup'], newPassword: ['requiredAttributes', 'userAttributes'],
+  selectMfa: ['options'], smsCode: ['destination'], emailCode: ['destination'],
+});
+const MFA_TYPES = ['TOTP', 'SMS', 'EMAIL'];
+
+/** @param {unknown} v @param {string} what */
+const nonEmptyString = (v, what) => assert.ok(typeof v == 'string' && v.length > 0, `${what} is not a non-empty string: ${typeof v}`);
+/** @param {unknown} v @param {string} what */
+const optionalString = (v, what) => v === undefined || nonEmptyString(v, what);
+/** @param {unknown} v @param {string} what */
+const stringArray = (v, what) => assert.ok(Array.isArray(v) && v.every((s) => typeof s == 'string'), `${what} is not a string[]`);
+/** @param {unknown} v @param {string} what */
+const stringMap = (v, what) => {
+  assert.ok(isObject(v) && Object.getPrototypeOf(v) === Object.prototype, `${what} is not a plain object`);
+  for (const [k, s] of Object.entries(/** @type {object} */ (v))) assert.equal(typeof s, 'string', `${what}.${k}`);
+};
+/** @param {object} o @param {string[]} keys @param {string} what */
+const onlyKeys = (o, keys, what) => {
+  for (const k of Object.keys(o)) assert.ok(keys.includes(k), `${what} has an undocumented member ${k}`);
+};
+
+/** @param {any} t */
+function checkTokens(t) {
+  assert.ok(isObject(t), 'tokens is not an object');
+  onlyKeys(t, ['accessToken', 'idToken', 'refreshToken', 'expiresIn', 'tokenType'], 'tokens');
+  nonEmptyString(t.accessToken, 'accessToken');
+  nonEmptyString(t.idToken, 'idToken');
+  optionalString(t.refreshToken, 'refreshToken');
+  assert.ok(Number.isSafeInteger(t.expiresIn) && t.expiresIn >= 0, `expiresIn ${t.expiresIn}`);
+  nonEmptyString(t.tokenType, 'tokenType');
+}
+
+/** @param {any} s */
+function checkStep(s) {
+  assert.ok(s !== null && typeof s == 'object', 'the step is not an object');
+  const fields = STEP_FIELDS[s.type];
+  assert.ok(fields, `unknown step type ${String(s.type)}`);
+  onlyKeys(s, ['type', ...fields], `step ${s.type}`);
+  assert.deepEqual(s.toJSON(), { ...s }, 'toJSON() is not the public fields');
+  switch (s.type) {
+    case 'done': return checkTokens(s.tokens);
+    case 'totpCode': return optionalString(s.friendlyDeviceName, 'friendlyDeviceName');
+    case 'mfaSetup': return stringArray(s.canSetup, 'canSetup');
+    case 'newPassword':
+      stringArray(s.requiredAttributes, 'requiredAttributes');
+      return stringMap(s.userAttributes, 'userAttributes');
+    case 'selectMfa':
+      assert.ok(Array.isArray(s.options) && s.options.length > 0 && s.options.every((o) => MFA_TYPES.includes(o)), 'options');
+      return;
+    default: return optionalString(s.destination, 'destination');
+  }
+}
+
+/** @param {any} u */
+function checkUser(u) {
+  assert.ok(isObject(u), 'the user is not an object');
+  onlyKeys(u, ['username', 'attributes', 'mfa'], 'user');
+  assert.equal(typeof u.username, 'string', 'username');
+  stringMap(u.attributes, 'attributes');
+  assert.ok(isObject(u.mfa), 'mfa');
+  onlyKeys(u.mfa, ['enabled', 'preferred'], 'mfa');
+  stringArray(u.mfa.enabled, 'mfa.enabled');
+  optionalString(u.mfa.preferred, 'mfa.preferred');
+}
+
+/** A setup's secret reaches the kernel through uri() and qrSvg(): a string, or bad input refused. @param {any} setup */
+function checkSetup(setup) {
+  assert.ok(setup instanceof lib.TotpSetup, 'not a TotpSetup');
+  nonEmptyString(setup.secret, 'secret');
+  for (const f of [() => setup.uri({ issuer: 'Fuzz', account: 'alice' }), () => setup.qrSvg({ issuer: 'Fuzz', account: 'alice' })]) {
+    try {
+      assert.equal(typeof f(), 'string');
+    } catch (e) {
+      if (e instanceof assert.AssertionError) throw e;
+      checkError(e, new Set());
+      assert.equal(/** @type {Error} */ (e).name, 'InvalidParameterException', 'uri()/qrSvg() failed otherwise than refusing the secret');
+    }
+  }
+}
+
+/**
+ * The package's error: an Error, a name that is ours or one the server's answers carried, a
+ * non-empty message, a boolean `retryable`, and no trace of a trap.
+ * @param {any} e @param {Set<string>} answered the error types the non-2xx answers carried, raw
+ */
+function checkError(e, answered) {
+  assert.ok(e instanceof Error, `rejected with a non-Error: ${typeof e}`);
+  assert.ok(typeof e.name == 'string' && e.name.length > 0, 'the error has no name');
+  assert.ok(!ENGINE_ERRORS.includes(e.name), `an engine error escaped: ${e.name}: ${e.message}`);
+  const ours = ['InvalidParameterException', 'NetworkError', 'ProtocolError', 'EnableSoftwareTokenMFAException'];
+  assert.ok(ours.includes(e.name) || [...answered].some((t) => t.includes(e.name)), `name ${e.name.slice(0, 80)} came from nowhere`);
+  assert.ok(typeof e.message == 'string' && e.message.length > 0, `${e.name} without a message`);
+  assert.equal(typeof e.retryable, 'boolean', 'retryable');
+  // A server's InvalidParameterException may come with a 5xx (retryable); ours never are.
+  if (e.name == 'ProtocolError') assert.equal(e.retryable, false, 'ProtocolError retryable');
+  if (e.name == 'NetworkError') assert.equal(e.retryable, true, 'NetworkError not retryable');
+  assert.ok(!TRAP.test(e.message), `a trap: ${e.message}`);
+}
+
+/** @template T @param {Promise<T>} p @returns {Promise<{ value?: T, error?: unknown, hung?: true }>} */
+async function settle(p) {
+  let timer;
+  const hung = new Promise((resolve) => { timer = setTimeout(() => resolve({ hung: true }), SETTLE_MS); });
+  try {
+    return await Promise.race([p.then((value) => ({ value }), (error) => ({ error })), hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Text that shows what went wrong without megabytes of answer. @param {unknown} v */
+const brief = (v) => {
+  const s = Buffer.isBuffer(v) ? `<bytes ${v.toString('hex')}>` : String(v);
+  return s.length > 300 ? `${s.slice(0, 300)}…(${s.length} chars)` : s;
+};
+
+/**
+ * One case: a fresh client answered with mutations of `scenario`'s valid answers, then, when it
+ * failed, a normal sign-in on the same client.
+ * @param {Scenario} scenario @param {number} n
+ */
+async function runCase(scenario, n) {
+  const rng = new Rng(caseSeed(n));
+  const secret = rng.chance(0.3);
+  const password = `Fuzz-pässword-${n}-"quoted"`;
+  /** @type {Record<string, string>} */
+  const valid = {};
+  for (const [op, a] of Object.entries(scenario.answers)) valid[op] = Array.isArray(a) ? rng.pick(a) : a;
+  const forced = rng.int(Object.keys(valid).length + 1);
+  /** @type {{ op: string, body: string, reply: any }[]} */
+  const log = [];
+  /** @type {Set<string>} */
+  const answered = new Set();
+  let phase = 'fuzz';
+  const route = `/fuzz-${n}/`;
+  replay.routes.set(route, (/** @type {any} */ req) => {
+    let reply;
+    if (phase == 'fuzz') {
+      const base = valid[req.op];
+      if (base === undefined) reply = { status: 599, body: `no answer for ${req.op}` };
+      else reply = log.length == forced || rng.chance(0.35) ? hostile(rng, base) : ok(base);
+    } else {
+      reply = ok(req.op == 'InitiateAuth' ? PASSWORD_VERIFIER : fixture('tokens'));
+    }
+    if (reply.status && (reply.status < 200 || reply.status >= 300)) {
+      if (reply.errorType) answered.add(reply.errorType);
+      try {
+        const t = JSON.parse(String(reply.body)).__type;
+        if (typeof t == 'string') answered.add(t);
+      } catch {}
+    }
+    log.push({ op: req.op, body: req.body, reply });
+    return reply;
+  });
+  const where = () => `FUZZ_SEED=${SEED} case ${n} (${scenario.name}${secret ? ', client secret' : ''}):\n${log
+    .map((l) => `  ${l.op} ← ${l.reply.drop ? 'connection cut' : `${l.reply.status}${l.reply.delayMs ? ` after ${l.reply.delayMs} ms` : ''}${l.reply.errorType !== undefined ? ` [${l.reply.errorType}]` : ''} ${brief(l.reply.body)}`}`)
+    .join('\n')}`;
+  try {
+    const auth = new lib.CognitoTotp({
+      userPoolId: POOL_ID, clientId: CLIENT_ID, endpoint: `${replay.endpoint}${route.slice(1)}`, timeoutMs: TIMEOUT_MS,
+      ...(secret && { clientSecret: SECRET }),
+    });
+    if (rng.chance(0.3)) auth.prepare();
+    const trapsBefore = traps.length;
+    const outcome = await settle(scenario.run(auth, password, rng, secret));
+    try {
+      assert.ok(!outcome.hung, `did not settle within ${SETTLE_MS} ms`);
+      assert.equal(traps.length, trapsBefore, `the wasm trapped: ${traps.at(-1)}`);
+      if ('error' in outcome) {
+        checkError(outcome.error, answered);
+      } else if (scenario.kind == 'step') {
+        checkStep(outcome.value);
+      } else if (scenario.kind == 'setup') {
+        checkSetup(outcome.value);
+      } else if (scenario.kind == 'user') {
+        checkUser(outcome.value);
+      } else if (scenario.kind == 'tokens') {
+        checkTokens(outcome.value);
+      } else {
+        assert.equal(outcome.value, undefined, 'a void method resolved to a value');
+      }
+      // A retry repeats its request byte for byte, so a run of equal requests is one operation's tries.
+      for (let i = 0, run = 1; i < log.length; i++, run++) {
+        if (i == 0 || log[i].op != log[i - 1].op || log[i].body != log[i - 1].body) run = 1;
+        assert.ok(run <= 3, `${log[i].op} tried ${run} times`);
+      }
+      const fuzzed = log.length;
+      if ('error' in outcome) {
+        phase = 'valid';
+        if (rng.chance(0.5)) auth.prepare();
+        const again = await settle(auth.signIn('alice', password));
+        assert.ok('value' in again, `the client no longer signs in: ${brief(/** @type {any} */ (again.error)?.message ?? 'hung')}`);
+        assert.equal(/** @type {any} */ (again.value).type, 'done');
+        assert.equal(/** @type {any} */ (again.value).tokens.accessToken, 'eyJ.access.sig');
+        assert.deepEqual(log.slice(fuzzed).map((l) => l.op), ['InitiateAuth', 'RespondToAuthChallenge']);
+      }
+      const escaped = JSON.stringify(password).slice(1, -1);
+      for (const l of log) assert.ok(!l.body.includes(password) && !l.body.includes(escaped), `${l.op} carried the password`);
+      return 'error' in outcome ? /** @type {any} */ (outcome.error).name : 'ok';
+    } catch (e) {
+      if (e instanceof assert.AssertionError) e.message = `${e.message}\n${where()}\n  outcome: ${brief(outcome.hung ? 'hung' : 'error' in outcome ? `${/** @type {any} */ (outcome.error)?.name}: ${/** @type {any} */ (outcome.error)?.message}` : JSON.stringify(outcome.value))}`;
+      throw e;
+    }
+  } finally {
+    replay.routes.delete(route);
+  }
+}
+
+for (const [i, scenario] of SCENARIOS.entries()) {
+  test(`fuzz: ${scenario.name} under hostile answers`, async (t) => {
+    const cases = [];
+    for (let n = i; n < RUNS; n += SCENARIOS.length) cases.push(n);
+    /** @type {Map<string, number>} */
+    const outcomes = new Map();
+    const failures = [];
+    const started = performance.now();
+    const worker = async () => {
+      for (let n = cases.shift(); n !== undefined; n = cases.shift()) {
+        try {
+          const o = brief(await runCase(scenario, n)).slice(0, 40);
+          outcomes.set(o, (outcomes.get(o) ?? 0) + 1);
+        } catch (e) {
+          failures.push(e);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL }, worker));
+    t.diagnostic(`${[...outcomes].map(([k, v]) => `${k}: ${v}`).join(', ')} in ${Math.round(performance.now() - started)} ms`);
+    if (failures.length) {
+      assert.fail(`${failures.length} failing case(s); the first:\n${/** @type {Error} */ (failures[0]).message}`);
+    }
+  });
+}
