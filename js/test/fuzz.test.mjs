@@ -144,6 +144,15 @@ const slots = (v, out = []) => {
 /** @param {unknown} v */
 const isObject = (v) => v !== null && typeof v == 'object' && !Array.isArray(v);
 
+/**
+ * One of `keys`, mostly one the answer already has (changing what the client reads finds more than
+ * adding what it ignores). @param {Rng} rng @param {object} o @param {string[]} keys
+ */
+const member = (rng, o, keys) => {
+  const present = keys.filter((k) => Object.hasOwn(o, k));
+  return present.length && rng.chance(0.8) ? rng.pick(present) : rng.pick(keys);
+};
+
 /** One structural change to a parsed answer; returns the (possibly new) root. @param {Rng} rng @param {any} root */
 function mutateOnce(rng, root) {
   const all = slots(root);
@@ -180,12 +189,12 @@ function mutateOnce(rng, root) {
       return root;
     case 5: {
       const p = params();
-      if (p) put(p, rng.pick(['SRP_B', 'SALT', 'SECRET_BLOCK', 'USER_ID_FOR_SRP', 'USERNAME']), rng.chance(0.7) ? rng.pick(SRP_GARBAGE) : hostileValue(rng));
+      if (p) put(p, member(rng, p, ['SRP_B', 'SALT', 'SECRET_BLOCK', 'USER_ID_FOR_SRP', 'USERNAME']), rng.chance(0.7) ? rng.pick(SRP_GARBAGE) : hostileValue(rng));
       return root;
     }
     case 6: {
       const p = params();
-      const key = rng.pick(['MFAS_CAN_SETUP', 'MFAS_CAN_CHOOSE', 'requiredAttributes', 'userAttributes', 'CODE_DELIVERY_DESTINATION', 'FRIENDLY_DEVICE_NAME']);
+      const key = p && member(rng, p, ['MFAS_CAN_SETUP', 'MFAS_CAN_CHOOSE', 'requiredAttributes', 'userAttributes', 'CODE_DELIVERY_DESTINATION', 'FRIENDLY_DEVICE_NAME']);
       if (p) put(p, key, rng.chance(0.7) ? rng.pick(JSON_TEXTS) : hostileValue(rng));
       return root;
     }
@@ -210,6 +219,13 @@ function mutateText(rng, text) {
   for (let n = 1 + rng.int(4); n > 0 && chars.length; n--) chars[rng.int(chars.length)] = rng.pick(FLIPS);
   return chars.join('');
 }
+
+/** An answer the retry policy must try again after: a server error, throttling or a cut connection. @param {Rng} rng */
+const retryable = (rng) => rng.pick([
+  { drop: true }, { status: 500, body: '' }, { status: 503, body: '<html>down</html>' }, { status: 502, body: '{}', errorType: 'ServiceUnavailable' },
+  { status: 400, body: '{"__type":"TooManyRequestsException","message":"Rate exceeded"}' },
+  { status: 400, body: '{}', errorType: 'TooManyRequestsException:http://internal.amazon.com/coral/' },
+]);
 
 /**
  * A hostile variant of a valid answer.
@@ -420,6 +436,27 @@ function checkError(e, answered) {
   assert.ok(!TRAP.test(e.message), `a trap: ${e.message}`);
 }
 
+/** `com.amazonaws...#Name:http://...` → `Name`, as Cognito's clients read it. @param {unknown} raw */
+const typeName = (raw) => typeof raw == 'string' ? raw.split('#').pop()?.split(':')[0].trim() || undefined : undefined;
+
+/**
+ * The error type a non-2xx answer names (the body's `__type`, else the header). Node sends no body
+ * with a 204 or 304.
+ * @param {any} reply
+ */
+const replyType = (reply) => {
+  let type;
+  try {
+    const v = [204, 304].includes(reply.status) ? undefined : JSON.parse(String(reply.body));
+    if (isObject(v)) type = typeName(v.__type);
+  } catch {}
+  return type ?? typeName(reply.errorType);
+};
+
+/** The retry policy: a cut, a timeout, a 5xx or throttling is tried again; nothing else. @param {any} reply */
+const mustRetry = (reply) =>
+  reply.drop || reply.delayMs || reply.status >= 500 || (reply.status >= 300 && replyType(reply) == 'TooManyRequestsException');
+
 /** @template T @param {Promise<T>} p @returns {Promise<{ value?: T, error?: unknown, hung?: true }>} */
 async function settle(p) {
   let timer;
@@ -450,6 +487,8 @@ async function runCase(scenario, n) {
   const valid = {};
   for (const [op, a] of Object.entries(scenario.answers)) valid[op] = Array.isArray(a) ? rng.pick(a) : a;
   const forced = rng.int(Object.keys(valid).length + 1);
+  // Now and then the server is down for the whole call, so that every operation runs out of tries.
+  const storm = rng.chance(0.08);
   /** @type {{ op: string, body: string, reply: any }[]} */
   const log = [];
   /** @type {Set<string>} */
@@ -461,6 +500,7 @@ async function runCase(scenario, n) {
     if (phase == 'fuzz') {
       const base = valid[req.op];
       if (base === undefined) reply = { status: 599, body: `no answer for ${req.op}` };
+      else if (storm) reply = retryable(rng);
       else reply = log.length == forced || rng.chance(0.35) ? hostile(rng, base) : ok(base);
     } else {
       reply = ok(req.op == 'InitiateAuth' ? PASSWORD_VERIFIER : fixture('tokens'));
@@ -502,12 +542,28 @@ async function runCase(scenario, n) {
       } else {
         assert.equal(outcome.value, undefined, 'a void method resolved to a value');
       }
-      // A retry repeats its request byte for byte, so a run of equal requests is one operation's tries.
-      for (let i = 0, run = 1; i < log.length; i++, run++) {
-        if (i == 0 || log[i].op != log[i - 1].op || log[i].body != log[i - 1].body) run = 1;
-        assert.ok(run <= 3, `${log[i].op} tried ${run} times`);
-      }
+      // A retry repeats its request byte for byte, so a run of equal requests is one operation's tries:
+      // at most 3, each after an answer the policy retries, and no such answer left unretried before the third.
       const fuzzed = log.length;
+      const same = (/** @type {number} */ i) => i > 0 && i < fuzzed && log[i].op == log[i - 1].op && log[i].body == log[i - 1].body;
+      for (let i = 0, run = 1; i < fuzzed; i++, run++) {
+        if (!same(i)) run = 1;
+        assert.ok(run <= 3, `${log[i].op} tried ${run} times`);
+        if (same(i)) assert.ok(mustRetry(log[i - 1].reply), `${log[i].op} retried after an answer that is final`);
+        if (run < 3 && mustRetry(log[i].reply)) {
+          assert.ok(same(i + 1), `${log[i].op} not retried after try ${run}`);
+        }
+      }
+      const last = log[fuzzed - 1]?.reply;
+      if ('error' in outcome && last?.status && replyType(last) == /** @type {any} */ (outcome.error).name) {
+        const name = /** @type {any} */ (outcome.error).name;
+        const expected = last.status >= 500 || ['TooManyRequestsException', 'InternalErrorException', 'ThrottlingException'].includes(name);
+        assert.equal(/** @type {any} */ (outcome.error).retryable, expected, `${name} after HTTP ${last.status}: retryable`);
+      }
+      if ('value' in outcome && scenario.answers.VerifySoftwareToken) {
+        const verify = log.findLast((l) => l.op == 'VerifySoftwareToken')?.reply;
+        assert.ok(verify?.status < 300 && JSON.parse(verify.body).Status == 'SUCCESS', 'resolved without VerifySoftwareToken answering SUCCESS');
+      }
       if ('error' in outcome) {
         phase = 'valid';
         if (rng.chance(0.5)) auth.prepare();
