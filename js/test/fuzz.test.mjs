@@ -91,7 +91,19 @@ const CHALLENGES = [
   'PASSWORD_VERIFIER', 'SOFTWARE_TOKEN_MFA', 'MFA_SETUP', 'NEW_PASSWORD_REQUIRED', 'SELECT_MFA_TYPE', 'SMS_MFA',
   'SMS_OTP', 'EMAIL_OTP', 'CUSTOM_CHALLENGE', 'DEVICE_SRP_AUTH', 'PASSWORD', 'WEB_AUTHN', 'software_token_mfa',
 ];
+/** The SRP group's N (RFC 5054, 3072 bits): B ≡ 0 mod N must be refused, B above N reduced. */
+const N = BigInt(`0x${
+  'ffffffffffffffffc90fdaa22168c234c4c6628b80dc1cd129024e088a67cc74020bbea63b139b22514a08798e3404dd' +
+  'ef9519b3cd3a431b302b0a6df25f14374fe1356d6d51c245e485b576625e7ec6f44c42e9a637ed6b0bff5cb6f406b7ed' +
+  'ee386bfb5a899fa5ae9f24117c4b1fe649286651ece45b3dc2007cb8a163bf0598da48361c55d39a69163fa8fd24cf5f' +
+  '83655d23dca3ad961c62f356208552bb9ed529077096966d670c354e4abc9804f1746c08ca18217c32905e462e36ce3b' +
+  'e39e772c180e86039b2783a2ec07a28fb5c55df06f4c52c9de2bcbf6955817183995497cea956ae515d2261898fa0510' +
+  '15728e5a8aaac42dad33170d04507a33a85521abdf1cba64ecfb850458dbef0a8aea71575d060c7db3970f85a6e1e4c7' +
+  'abf5ae8cdb0933d71e8c94e04a25619dcee3d2261ad2ee6bf12ffa06d98a0864d87602733ec86a64521f2b18177b200c' +
+  'bbe117577a615d6c770988c0bad946e208e24fa074e5ab3143db5bfce0fd108e4b82d120a93ad2caffffffffffffffff'
+}`);
 const SRP_GARBAGE = [
+  N.toString(16), (2n * N).toString(16), (N + 1n).toString(16), (N - 1n).toString(16), `${'0'.repeat(800)}1`,
   '0', '0'.repeat(768), '00', 'zz', 'g1', '-1', '0x1f', ' ab', 'ab ', '1', 'ff', 'f'.repeat(200_000), '!!', 'a', '====',
   'YQ', 'YQ==', 'A'.repeat(400_001), 'ü',
 ];
@@ -237,6 +249,12 @@ function hostile(rng, base) {
   if (r < 0.03) return { drop: true };
   if (r < 0.05) return { status: 200, body: base, delayMs: TIMEOUT_MS + 200 };
   const status = rng.chance(0.6) ? 200 : rng.pick(STATUSES);
+  if (base.includes('"SRP_B"') && rng.chance(0.3)) {
+    // The SRP values alone, the rest intact, so that the kernel gets to judge them.
+    const root = JSON.parse(base);
+    root.ChallengeParameters[rng.pick(['SRP_B', 'SRP_B', 'SALT', 'SECRET_BLOCK'])] = rng.pick(SRP_GARBAGE);
+    return { status: 200, body: JSON.stringify(root) };
+  }
   const k = rng.next();
   let body;
   if (k < 0.55) {
@@ -457,6 +475,14 @@ const replyType = (reply) => {
 const mustRetry = (reply) =>
   reply.drop || reply.delayMs || reply.status >= 500 || (reply.status >= 300 && replyType(reply) == 'TooManyRequestsException');
 
+/** SRP_B of an answer, when it is hex. @param {unknown} body @returns {bigint | undefined} */
+const srpB = (body) => {
+  try {
+    const b = JSON.parse(String(body)).ChallengeParameters.SRP_B;
+    return /^[0-9a-f]+$/i.test(b) ? BigInt(`0x${b}`) : undefined;
+  } catch {}
+};
+
 /** @template T @param {Promise<T>} p @returns {Promise<{ value?: T, error?: unknown, hung?: true }>} */
 async function settle(p) {
   let timer;
@@ -559,6 +585,13 @@ async function runCase(scenario, n) {
         const name = /** @type {any} */ (outcome.error).name;
         const expected = last.status >= 500 || ['TooManyRequestsException', 'InternalErrorException', 'ThrottlingException'].includes(name);
         assert.equal(/** @type {any} */ (outcome.error).retryable, expected, `${name} after HTTP ${last.status}: retryable`);
+      }
+      // SRP's one check on the server's value: with B ≡ 0 mod N anyone could pass as the user.
+      for (const [i, l] of log.entries()) {
+        const b = l.op == 'InitiateAuth' && l.reply.status < 300 && srpB(l.reply.body);
+        if (b !== false && b !== undefined && b % N == 0n) {
+          assert.ok(!log[i + 1] || JSON.parse(log[i + 1].body).ChallengeName != 'PASSWORD_VERIFIER', 'signed a proof for B ≡ 0 mod N');
+        }
       }
       if ('value' in outcome && scenario.answers.VerifySoftwareToken) {
         const verify = log.findLast((l) => l.op == 'VerifySoftwareToken')?.reply;
