@@ -234,7 +234,7 @@ function mutateText(rng, text) {
 
 /** An answer the retry policy must try again after: a server error, throttling or a cut connection. @param {Rng} rng */
 const retryable = (rng) => rng.pick([
-  { drop: true }, { status: 500, body: '' }, { status: 503, body: '<html>down</html>' }, { status: 502, body: '{}', errorType: 'ServiceUnavailable' },
+  { drop: true }, { status: 200, body: '{"SecretCode":"JBSWY3DPEHPK3PXP"}', cutBody: true }, { status: 500, body: '' }, { status: 503, body: '<html>down</html>' }, { status: 502, body: '{}', errorType: 'ServiceUnavailable' },
   { status: 400, body: '{"__type":"TooManyRequestsException","message":"Rate exceeded"}' },
   { status: 400, body: '{}', errorType: 'TooManyRequestsException:http://internal.amazon.com/coral/' },
 ]);
@@ -248,6 +248,8 @@ function hostile(rng, base) {
   const r = rng.next();
   if (r < 0.03) return { drop: true };
   if (r < 0.05) return { status: 200, body: base, delayMs: TIMEOUT_MS + 200 };
+  if (r < 0.06) return { status: 200, body: base, stallMs: TIMEOUT_MS + 200 };
+  if (r < 0.07) return { status: 200, body: base, cutBody: true };
   const status = rng.chance(0.6) ? 200 : rng.pick(STATUSES);
   if (base.includes('"SRP_B"') && rng.chance(0.3)) {
     // The SRP values alone, the rest intact, so that the kernel gets to judge them.
@@ -473,7 +475,7 @@ const replyType = (reply) => {
 
 /** The retry policy: a cut, a timeout, a 5xx or throttling is tried again; nothing else. @param {any} reply */
 const mustRetry = (reply) =>
-  reply.drop || reply.delayMs || reply.status >= 500 || (reply.status >= 300 && replyType(reply) == 'TooManyRequestsException');
+  reply.drop || reply.delayMs || reply.stallMs || reply.cutBody || reply.status >= 500 || (reply.status >= 300 && replyType(reply) == 'TooManyRequestsException');
 
 /** SRP_B of an answer, when it is hex. @param {unknown} body @returns {bigint | undefined} */
 const srpB = (body) => {
@@ -542,7 +544,7 @@ async function runCase(scenario, n) {
     return reply;
   });
   const where = () => `FUZZ_SEED=${SEED} case ${n} (${scenario.name}${secret ? ', client secret' : ''}):\n${log
-    .map((l) => `  ${l.op} ← ${l.reply.drop ? 'connection cut' : `${l.reply.status}${l.reply.delayMs ? ` after ${l.reply.delayMs} ms` : ''}${l.reply.errorType !== undefined ? ` [${l.reply.errorType}]` : ''} ${brief(l.reply.body)}`}`)
+    .map((l) => `  ${l.op} ← ${l.reply.drop ? 'connection cut' : `${l.reply.status}${l.reply.delayMs ? ` after ${l.reply.delayMs} ms` : ''}${l.reply.stallMs ? ` stalled ${l.reply.stallMs} ms` : ''}${l.reply.cutBody ? ' cut mid-body' : ''}${l.reply.errorType !== undefined ? ` [${l.reply.errorType}]` : ''} ${brief(l.reply.body)}`}`)
     .join('\n')}`;
   try {
     const auth = new lib.CognitoTotp({

@@ -62,7 +62,16 @@ export class Replay {
         const send = () => {
           const headers = { 'content-type': 'application/x-amz-json-1.1' };
           if (reply.errorType) headers['x-amzn-errortype'] = reply.errorType;
-          res.writeHead(reply.status, headers).end(reply.body);
+          res.writeHead(reply.status, headers);
+          if (!reply.stallMs && !reply.cutBody) {
+            res.end(reply.body);
+            return;
+          }
+          // Half the body, then the rest late (`stallMs`) or never (`cutBody`: the connection is cut).
+          const body = Buffer.from(reply.body ?? '');
+          res.write(body.subarray(0, body.length >> 1));
+          if (reply.cutBody) setTimeout(() => req.socket.destroy(), 20);
+          else setTimeout(() => res.end(body.subarray(body.length >> 1)), reply.stallMs);
         };
         if (reply.delayMs) setTimeout(send, reply.delayMs);
         else send();
