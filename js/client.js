@@ -103,7 +103,7 @@ const tokens = (result) => {
   const accessToken = text(result.AccessToken);
   const idToken = text(result.IdToken);
   const expiresIn = result.ExpiresIn;
-  const missing = accessToken ? idToken ? Number.isInteger(expiresIn) && expiresIn >= 0 ? '' : 'ExpiresIn' : 'IdToken' : 'AccessToken';
+  const missing = accessToken ? idToken ? Number.isInteger(expiresIn) && expiresIn >= 0 && expiresIn < 2 ** 64 ? '' : 'ExpiresIn' : 'IdToken' : 'AccessToken';
   if (missing) throw protocol(`AuthenticationResult has no ${missing}`);
   const refreshToken = text(result.RefreshToken);
   return /** @type {Tokens} */ ({

@@ -364,6 +364,10 @@ test('missing members are ProtocolErrors naming the member', async () => {
     ['AccessToken', { IdToken: 'i', ExpiresIn: 3600 }],
     ['IdToken', { AccessToken: 'a', ExpiresIn: 3600 }],
     ['ExpiresIn', { AccessToken: 'a', IdToken: 'i' }],
+    // Cognito's ExpiresIn is an integer (a u64 before the split): 1e308 is refused, not passed on.
+    ['ExpiresIn', { AccessToken: 'a', IdToken: 'i', ExpiresIn: 1e308 }],
+    ['ExpiresIn', { AccessToken: 'a', IdToken: 'i', ExpiresIn: 2 ** 64 }],
+    ['ExpiresIn', { AccessToken: 'a', IdToken: 'i', ExpiresIn: 3600.5 }],
   ]) {
     const e = await rejects(signingIn(client(), ok(JSON.stringify({ AuthenticationResult: result }))), 'ProtocolError');
     assert.ok(e.message.includes(m), e.message);
