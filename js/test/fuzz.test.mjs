@@ -32,7 +32,7 @@ kernel.SrpKey.prototype.passwordClaim = function (...args) {
 };
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : crypto.getRandomValues(new Uint32Array(1))[0];
-const RUNS = Number(process.env.FUZZ_RUNS ?? 720);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 600);
 /** FUZZ_CASE=<n> runs case n of the run alone (a failure names its case). */
 const ONLY = process.env.FUZZ_CASE ? Number(process.env.FUZZ_CASE) : undefined;
 console.log(`fuzz: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}`);
@@ -45,7 +45,7 @@ const TIMEOUT_MS = 600;
 /** A method must settle within this: 3 operations × (3 timed-out tries + backoff), with room to spare. */
 const SETTLE_MS = 10_000;
 /** Cases in flight at once (their backoff pauses overlap). */
-const PARALLEL = 6;
+const PARALLEL = 8;
 
 // ---- the seeded PRNG ------------------------------------------------------------------------------
 
