@@ -1,10 +1,12 @@
 // Fuzzes the JS protocol layer of a built package with hostile server answers: every public method and
 // every step type, each request answered by a seeded mutation of a valid answer (odd statuses, truncated
 // or flipped bytes, missing members, members of the wrong type, unknown challenges, SRP garbage, error
-// types in every shape, cut connections, answers slower than the timeout). Whatever the server says, the
-// promise must settle to the documented shape or to the package's error (never a JS engine error or a
-// wasm trap), retry at most 3 times, never send the password, and leave the client able to sign in.
-// Before the split a cargo-fuzz target did this for the Rust state machine.
+// types in every shape, cut connections, answers that stall or come after the timeout). Whatever the server
+// says, the promise must settle to the documented shape or to the package's error (never a JS engine error
+// or a wasm trap), follow the retry policy (at most 3 tries, and only after a cut, a timeout, a 5xx or
+// throttling), never sign a proof for B ≡ 0 mod N, never send the password, leave any step it returned
+// answerable and the client able to sign in. Before the split a cargo-fuzz target did this for the Rust
+// state machine.
 //
 // Run (after building the web package, e.g. by `cargo xtask demo`):
 //   COGNITO_PKG_DIR=www/pkg node --test js/test/fuzz.test.mjs
@@ -448,8 +450,9 @@ function checkSetup(setup) {
  * The package's error: an Error, a name that is ours or one the server's answers carried, a
  * non-empty message, a boolean `retryable`, and no trace of a trap.
  * @param {any} e @param {Set<string>} answered the error types the non-2xx answers carried, raw
+ * @param {string} [password]
  */
-function checkError(e, answered) {
+function checkError(e, answered, password) {
   assert.ok(e instanceof Error, `rejected with a non-Error: ${typeof e}`);
   assert.ok(typeof e.name == 'string' && e.name.length > 0, 'the error has no name');
   assert.ok(!ENGINE_ERRORS.includes(e.name), `an engine error escaped: ${e.name}: ${e.message}`);
@@ -461,6 +464,7 @@ function checkError(e, answered) {
   if (e.name == 'ProtocolError') assert.equal(e.retryable, false, 'ProtocolError retryable');
   if (e.name == 'NetworkError') assert.equal(e.retryable, true, 'NetworkError not retryable');
   assert.ok(!TRAP.test(e.message), `a trap: ${e.message}`);
+  assert.ok(!password || !e.message.includes(password), 'the message shows the password');
 }
 
 /** `com.amazonaws...#Name:http://...` → `Name`, as Cognito's clients read it. @param {unknown} raw */
@@ -577,7 +581,7 @@ async function runCase(scenario, n) {
       assert.ok(!outcome.hung, `did not settle within ${SETTLE_MS} ms`);
       assert.equal(traps.length, trapsBefore, `the wasm trapped: ${traps.at(-1)}`);
       if ('error' in outcome) {
-        checkError(outcome.error, answered);
+        checkError(outcome.error, answered, password);
       } else if (scenario.kind == 'step') {
         checkStep(outcome.value);
       } else if (scenario.kind == 'setup') {
