@@ -50,7 +50,8 @@ const nonBlank = (m) => typeof m == 'string' && m.trim() ? m : undefined;
 const serviceError = (op, status, header, body) => {
   const parsed = parseObject(body);
   const name = errorType(parsed?.__type) || errorType(header);
-  if (!name) return protocol(`${op}: HTTP ${status} without a Cognito error type (${describe(body)})`);
+  // A gateway's 5xx page is as transient as Cognito's own 5xx: the same call may pass later.
+  if (!name) return fail('ProtocolError', `${op}: HTTP ${status} without a Cognito error type (${describe(body)})`, status >= 500);
   // A blank `message` must not win over `Message`, nor leave an Error without text.
   const message = nonBlank(parsed?.message) ?? nonBlank(parsed?.Message) ?? `${op} failed with HTTP ${status}`;
   return fail(name, message, status >= 500 || RETRYABLE_TYPES.includes(name));

@@ -466,7 +466,7 @@ function checkError(e, answered, password) {
   assert.ok(typeof e.message == 'string' && e.message.length > 0, `${e.name} without a message`);
   assert.equal(typeof e.retryable, 'boolean', 'retryable');
   // A server's InvalidParameterException may come with a 5xx (retryable); ours never are.
-  if (e.name == 'ProtocolError') assert.equal(e.retryable, false, 'ProtocolError retryable');
+  // A ProtocolError is retryable only when it stands for a 5xx without a Cognito type (checked below).
   if (e.name == 'NetworkError') assert.equal(e.retryable, true, 'NetworkError not retryable');
   assert.ok(!TRAP.test(e.message), `a trap: ${e.message}`);
   assert.ok(!password || !e.message.includes(password), 'the message shows the password');
@@ -613,6 +613,11 @@ async function runCase(scenario, n) {
         }
       }
       const last = log[fuzzed - 1]?.reply;
+      if ('error' in outcome && /** @type {any} */ (outcome.error).name == 'ProtocolError') {
+        const e = /** @type {any} */ (outcome.error);
+        const gateway = last?.status >= 500 && !replyType(last) && e.message.includes(`HTTP ${last.status} without`);
+        assert.equal(e.retryable, gateway, `ProtocolError (${e.message}): retryable only for a 5xx without a type`);
+      }
       if ('error' in outcome && last?.status && replyType(last) == /** @type {any} */ (outcome.error).name) {
         const name = /** @type {any} */ (outcome.error).name;
         const expected = last.status >= 500 || ['TooManyRequestsException', 'InternalErrorException', 'ThrottlingException'].includes(name);

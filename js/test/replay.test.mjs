@@ -431,6 +431,8 @@ test('5xx and cut connections are retried; 3 of them are reported, retryable', a
   replay.script(err(502, '<html><title>502 Bad Gateway</title></html>'), err(502, '<html/>'), err(502, '<html/>'));
   const html = await rejects(auth.getUser('access'), 'ProtocolError');
   assert.ok(html.message.includes('502') && html.message.includes('HTML'), html.message);
+  // A gateway's 5xx page is transient like any 5xx; a 4xx without a type is not.
+  assert.equal(html.retryable, true);
 
   replay.script(err(500, '{"__type":"InternalErrorException","message":"boom"}'), err(500, ''), err(503, '', 'ServiceUnavailable'));
   const last = await rejects(auth.getUser('access'), 'ServiceUnavailable');
