@@ -173,7 +173,13 @@ fn otpauth_uri_export_round_trips_through_the_browser_url_parser() {
     js_message(otpauth_uri("not-base32", "x", "bob").unwrap_err());
 }
 
-fn svg(text: &str, ecc: Option<&str>, border: Option<f64>, dark: Option<&str>, title: Option<&str>) -> Result<String, JsError> {
+fn svg(
+    text: &str,
+    ecc: Option<&str>,
+    border: Option<f64>,
+    dark: Option<&str>,
+    title: Option<&str>,
+) -> Result<String, JsError> {
     qr_svg(text, ecc.map(Into::into), border, dark.map(Into::into), None, title.map(Into::into))
 }
 

@@ -90,7 +90,9 @@ fn border_below_four_is_raised_to_four_and_larger_borders_are_kept() {
 #[test]
 fn title_is_escaped_and_ids_follow_the_title() {
     let svg = qr_svg("x", &options_with_everything()).unwrap();
-    assert!(svg.contains("<title id=\"") && svg.contains("\">Scan &lt;me&gt; &amp; &quot;go&quot; &apos;now&apos;</title>"));
+    assert!(
+        svg.contains("<title id=\"") && svg.contains("\">Scan &lt;me&gt; &amp; &quot;go&quot; &apos;now&apos;</title>")
+    );
     assert!(!svg.contains("<me>"));
     let a = qr_svg("x", &SvgOptions { title: Some("A".into()), ..SvgOptions::default() }).unwrap();
     let b = qr_svg("x", &SvgOptions { title: Some("B".into()), ..SvgOptions::default() }).unwrap();
@@ -106,7 +108,9 @@ fn title_is_escaped_and_ids_follow_the_title() {
 
 #[test]
 fn colours_that_could_inject_markup_are_refused() {
-    for bad in ["", "red\" onload=\"alert(1)", "#12345", "#1234567", "#ggg", "url(#x)", "RED", "rgb(0,0,0)", "red;", "a b"] {
+    for bad in
+        ["", "red\" onload=\"alert(1)", "#12345", "#1234567", "#ggg", "url(#x)", "RED", "rgb(0,0,0)", "red;", "a b"]
+    {
         let dark = SvgOptions { dark: bad.into(), ..SvgOptions::default() };
         assert_eq!(qr_svg("x", &dark), Err(QrError::InvalidColor("dark")), "{bad:?}");
         let light = SvgOptions { light: bad.into(), ..SvgOptions::default() };
@@ -127,7 +131,8 @@ fn too_much_text_is_an_error() {
 
 #[test]
 fn error_correction_level_changes_the_symbol() {
-    let at = |ecc| qr_svg("https://example.com/some/longer/text", &SvgOptions { ecc, ..SvgOptions::default() }).unwrap();
+    let at =
+        |ecc| qr_svg("https://example.com/some/longer/text", &SvgOptions { ecc, ..SvgOptions::default() }).unwrap();
     let (l, h) = (at(Ecc::Low), at(Ecc::High));
     assert!(view_extent(&h) > view_extent(&l), "High needs a larger version than Low for the same text");
 }
@@ -152,7 +157,12 @@ fn rasterise_and_decode(svg: &str, name: &str) -> Vec<u8> {
              (the test harness installs it; this test fails rather than skips so a missing tool is noticed)"
         )
     });
-    assert!(out.status.success(), "zbarimg found no QR code in {}: {}", png.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "zbarimg found no QR code in {}: {}",
+        png.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::fs::remove_file(&png).ok();
     let mut data = out.stdout;
     // --raw ends the symbol's data with one newline.
@@ -164,11 +174,7 @@ fn rasterise_and_decode(svg: &str, name: &str) -> Vec<u8> {
 
 #[test]
 fn rasterised_svg_decodes_to_the_exact_otpauth_uri() {
-    let cases = [
-        ("My App & Co", "alice@example.com"),
-        ("Bäckerei Müller ☕", "jörg@example.com"),
-        ("", "plain"),
-    ];
+    let cases = [("My App & Co", "alice@example.com"), ("Bäckerei Müller ☕", "jörg@example.com"), ("", "plain")];
     for (n, (issuer, account)) in cases.into_iter().enumerate() {
         let uri = otpauth_uri(SECRET, issuer, account).unwrap();
         let svg = qr_svg(&uri, &SvgOptions::default()).unwrap();
@@ -267,6 +273,10 @@ fn symbols_equal_the_reference_encoder_in_every_mode_level_and_version() {
             }
         }
     }
-    let missing: Vec<_> = ["Low", "Medium", "Quartile", "High"].iter().flat_map(|l| (1..=40).map(move |v| (l.to_string(), v))).filter(|k| !versions.contains(k)).collect();
+    let missing: Vec<_> = ["Low", "Medium", "Quartile", "High"]
+        .iter()
+        .flat_map(|l| (1..=40).map(move |v| (l.to_string(), v)))
+        .filter(|k| !versions.contains(k))
+        .collect();
     assert!(missing.is_empty(), "versions never compared: {missing:?}");
 }

@@ -42,7 +42,15 @@ fn every_vector_matches_the_sdk_step_by_step() {
         let password = Password::new(i.password.clone());
         let pool = pool_name(&i.pool_id).unwrap();
         let (signature, inter) = client
-            .debug_intermediates(pool, &i.user_id_for_srp, &password, &i.salt_hex, &i.b_hex, &i.secret_block, &timestamp)
+            .debug_intermediates(
+                pool,
+                &i.user_id_for_srp,
+                &password,
+                &i.salt_hex,
+                &i.b_hex,
+                &i.secret_block,
+                &timestamp,
+            )
             .unwrap();
         assert_eq!(inter.x_hex, o.x, "{name}: x");
         assert_eq!(inter.u_hex, o.u, "{name}: u");
@@ -83,16 +91,35 @@ fn a_different_password_gives_a_different_signature() {
     let t = cognito_timestamp(i.unix_seconds);
     let pool = pool_name(&i.pool_id).unwrap();
     let good = client
-        .password_claim(pool, &i.user_id_for_srp, &Password::new(i.password.clone()), &i.salt_hex, &i.b_hex, &i.secret_block, &t)
+        .password_claim(
+            pool,
+            &i.user_id_for_srp,
+            &Password::new(i.password.clone()),
+            &i.salt_hex,
+            &i.b_hex,
+            &i.secret_block,
+            &t,
+        )
         .unwrap();
     let bad = client
-        .password_claim(pool, &i.user_id_for_srp, &Password::new(format!("{}x", i.password)), &i.salt_hex, &i.b_hex, &i.secret_block, &t)
+        .password_claim(
+            pool,
+            &i.user_id_for_srp,
+            &Password::new(format!("{}x", i.password)),
+            &i.salt_hex,
+            &i.b_hex,
+            &i.secret_block,
+            &t,
+        )
         .unwrap();
     assert_ne!(good, bad);
     // Another TIMESTAMP or SECRET_BLOCK is signed differently too (the server checks both).
     let later = cognito_timestamp(i.unix_seconds + 1);
     let pw = Password::new(i.password.clone());
-    assert_ne!(client.password_claim(pool, &i.user_id_for_srp, &pw, &i.salt_hex, &i.b_hex, &i.secret_block, &later).unwrap(), good);
+    assert_ne!(
+        client.password_claim(pool, &i.user_id_for_srp, &pw, &i.salt_hex, &i.b_hex, &i.secret_block, &later).unwrap(),
+        good
+    );
     assert_ne!(client.password_claim(pool, &i.user_id_for_srp, &pw, &i.salt_hex, &i.b_hex, "AAAA", &t).unwrap(), good);
 }
 
@@ -102,7 +129,15 @@ fn refuses_b_congruent_to_zero() {
     let pw = Password::new(i.password.clone());
     let t = cognito_timestamp(i.unix_seconds);
     for b in ["0", "000", N_HEX, &N_HEX.to_uppercase()] {
-        let err = client.password_claim(pool_name(&i.pool_id).unwrap(), &i.user_id_for_srp, &pw, &i.salt_hex, b, &i.secret_block, &t);
+        let err = client.password_claim(
+            pool_name(&i.pool_id).unwrap(),
+            &i.user_id_for_srp,
+            &pw,
+            &i.salt_hex,
+            b,
+            &i.secret_block,
+            &t,
+        );
         assert_eq!(err, Err(SrpError::BadServerB), "B = {}", &b[..b.len().min(8)]);
     }
 }
@@ -147,7 +182,15 @@ fn debug_output_holds_no_secret() {
     let pw = Password::new(i.password.clone());
     let t = cognito_timestamp(i.unix_seconds);
     let (_, inter) = client
-        .debug_intermediates(pool_name(&i.pool_id).unwrap(), &i.user_id_for_srp, &pw, &i.salt_hex, &i.b_hex, &i.secret_block, &t)
+        .debug_intermediates(
+            pool_name(&i.pool_id).unwrap(),
+            &i.user_id_for_srp,
+            &pw,
+            &i.salt_hex,
+            &i.b_hex,
+            &i.secret_block,
+            &t,
+        )
         .unwrap();
     let dumps = [format!("{client:?}"), format!("{pw:?}"), format!("{inter:?}")];
     for dump in &dumps {

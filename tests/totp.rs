@@ -63,7 +63,11 @@ fn codes_change_exactly_at_step_boundaries() {
 #[test]
 fn secret_spelling_does_not_change_the_code() {
     let canonical = totp_code("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", 1_700_000_000).unwrap();
-    for spelling in ["jbswy3dpehpk3pxpjbswy3dpehpk3pxp", "JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"] {
+    for spelling in [
+        "jbswy3dpehpk3pxpjbswy3dpehpk3pxp",
+        "JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP",
+        "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+    ] {
         assert_eq!(totp_code(spelling, 1_700_000_000).unwrap(), canonical, "{spelling}");
     }
 }

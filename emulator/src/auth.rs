@@ -70,7 +70,9 @@ pub fn check_policy(password: &str) -> Result<(), ApiError> {
         (password.chars().any(|c| !c.is_alphanumeric()), "Password must have symbol characters"),
     ];
     match problems.iter().find(|(ok, _)| !ok) {
-        Some((_, why)) => Err(ApiError::new("InvalidPasswordException", format!("Password does not conform to policy: {why}"))),
+        Some((_, why)) => {
+            Err(ApiError::new("InvalidPasswordException", format!("Password does not conform to policy: {why}")))
+        }
         None => Ok(()),
     }
 }
@@ -141,9 +143,7 @@ pub fn record_success(ctx: &mut Ctx<'_>, pool_id: &str, username: &str) {
 /// Whether the client hides unknown users (its own PreventUserExistenceErrors, else the pool's default).
 pub fn hides_unknown_users(ctx: &Ctx<'_>, pool_id: &str, client_id: &str) -> bool {
     let Ok(pool) = ctx.pool(pool_id) else { return false };
-    pool.client(client_id)
-        .and_then(|c| c.prevent_user_existence_errors)
-        .unwrap_or(pool.prevent_user_existence_errors)
+    pool.client(client_id).and_then(|c| c.prevent_user_existence_errors).unwrap_or(pool.prevent_user_existence_errors)
 }
 
 /// Resolves what the caller typed to the real username, honouring the client's
@@ -165,7 +165,13 @@ pub fn resolve_user(ctx: &Ctx<'_>, pool_id: &str, client_id: &str, typed: &str) 
 }
 
 /// USER_SRP_AUTH step one: returns the PASSWORD_VERIFIER challenge.
-pub fn start_srp(ctx: &mut Ctx<'_>, pool_id: &str, client_id: &str, typed: &str, srp_a: &str) -> Result<Value, ApiError> {
+pub fn start_srp(
+    ctx: &mut Ctx<'_>,
+    pool_id: &str,
+    client_id: &str,
+    typed: &str,
+    srp_a: &str,
+) -> Result<Value, ApiError> {
     let a = parse_hex_int(srp_a).ok_or_else(|| ApiError::invalid_parameter("SRP_A is not a valid hex number"))?;
     if srp::check_a(&a).is_err() {
         return Err(ApiError::not_authorized("Incorrect username or password."));
@@ -195,8 +201,13 @@ pub fn start_srp(ctx: &mut Ctx<'_>, pool_id: &str, client_id: &str, typed: &str,
         "USER_ID_FOR_SRP": username,
     });
     // A and b are needed again at the next step; they ride in the server-side session.
-    let expect =
-        Expect::PasswordVerifier { a: a.to_bytes_be(), b: b.to_bytes_be(), big_b: big_b.to_bytes_be(), secret_block, fake };
+    let expect = Expect::PasswordVerifier {
+        a: a.to_bytes_be(),
+        b: b.to_bytes_be(),
+        big_b: big_b.to_bytes_be(),
+        secret_block,
+        fake,
+    };
     let session = ctx.new_session(pool_id, client_id, &username, expect);
     Ok(json!({ "ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": params, "Session": session }))
 }
@@ -218,14 +229,17 @@ fn send_code(ctx: &mut Ctx<'_>, pool_id: &str, user: &User, channel: &'static st
     let destination = user.attributes.get(attr).cloned().unwrap_or_default();
     let code = ctx.digits(6);
     tracing::debug!(pool_id, channel, "code delivered to the dev channel");
-    push_message(ctx, Message {
-        pool_id: pool_id.into(),
-        username: user.username.clone(),
-        channel,
-        destination: destination.clone(),
-        code: code.clone(),
-        at: ctx.now,
-    });
+    push_message(
+        ctx,
+        Message {
+            pool_id: pool_id.into(),
+            username: user.username.clone(),
+            channel,
+            destination: destination.clone(),
+            code: code.clone(),
+            at: ctx.now,
+        },
+    );
     let params = json!({
         "CODE_DELIVERY_DELIVERY_MEDIUM": channel,
         "CODE_DELIVERY_DESTINATION": mask(channel, &destination),
@@ -239,7 +253,13 @@ fn challenge(name: &str, mut params: Value, username: &str, session: String) -> 
 }
 
 /// Issues the challenge for one MFA type.
-pub fn mfa_challenge(ctx: &mut Ctx<'_>, pool_id: &str, client_id: &str, user: &User, kind: &str) -> Result<Value, ApiError> {
+pub fn mfa_challenge(
+    ctx: &mut Ctx<'_>,
+    pool_id: &str,
+    client_id: &str,
+    user: &User,
+    kind: &str,
+) -> Result<Value, ApiError> {
     let name = &user.username;
     match kind {
         "SOFTWARE_TOKEN_MFA" => {
@@ -348,7 +368,8 @@ pub fn create_user(
     }
     let pool = ctx.pool(pool_id)?;
     let alias_pool = !pool.username_attributes.is_empty();
-    let mut attrs: std::collections::BTreeMap<String, String> = attributes.into_iter().filter(|(k, _)| k != "sub").collect();
+    let mut attrs: std::collections::BTreeMap<String, String> =
+        attributes.into_iter().filter(|(k, _)| k != "sub").collect();
     let username = if alias_pool {
         let attr = if given.contains('@') { "email" } else { "phone_number" };
         if !pool.username_attributes.iter().any(|a| a == attr) {
@@ -414,14 +435,17 @@ pub fn user_type(user: &User) -> Value {
 
 /// Dev-channel delivery for sign-up confirmation codes.
 pub fn deliver(ctx: &mut Ctx<'_>, pool_id: &str, username: &str, channel: &'static str, destination: &str, code: &str) {
-    push_message(ctx, Message {
-        pool_id: pool_id.into(),
-        username: username.into(),
-        channel,
-        destination: destination.into(),
-        code: code.into(),
-        at: ctx.now,
-    });
+    push_message(
+        ctx,
+        Message {
+            pool_id: pool_id.into(),
+            username: username.into(),
+            channel,
+            destination: destination.into(),
+            code: code.into(),
+            at: ctx.now,
+        },
+    );
 }
 
 /// Appends to the bounded outbox.
@@ -431,4 +455,3 @@ pub fn push_message(ctx: &mut Ctx<'_>, message: Message) {
     }
     ctx.inner.messages.push(message);
 }
-

@@ -100,7 +100,9 @@ impl Input {
 }
 
 pub fn missing(name: &str) -> ApiError {
-    ApiError::invalid_parameter(format!("1 validation error detected: Value at '{name}' failed to satisfy constraint: Member must not be null"))
+    ApiError::invalid_parameter(format!(
+        "1 validation error detected: Value at '{name}' failed to satisfy constraint: Member must not be null"
+    ))
 }
 
 trait Classify {

@@ -66,7 +66,10 @@ async fn jwks(State(state): State<AppState>, axum::extract::Path(pool_id): axum:
 }
 
 /// Enough OIDC discovery for JWT libraries that start from the issuer (no OAuth endpoints exist here).
-async fn openid_configuration(State(state): State<AppState>, axum::extract::Path(pool_id): axum::extract::Path<String>) -> Response {
+async fn openid_configuration(
+    State(state): State<AppState>,
+    axum::extract::Path(pool_id): axum::extract::Path<String>,
+) -> Response {
     if !state.lock().db.pools.contains_key(&pool_id) {
         return ApiError::pool_not_found(&pool_id).with_status(StatusCode::NOT_FOUND).into_response();
     }
@@ -113,7 +116,10 @@ async fn cors(req: Request, next: Next) -> Response {
     let h = res.headers_mut();
     h.insert("access-control-allow-origin", origin.unwrap_or_else(|| HeaderValue::from_static("*")));
     h.insert("vary", HeaderValue::from_static("Origin"));
-    h.insert("access-control-expose-headers", HeaderValue::from_static("x-amzn-RequestId, x-amzn-ErrorType, x-amz-apigw-id, Date"));
+    h.insert(
+        "access-control-expose-headers",
+        HeaderValue::from_static("x-amzn-RequestId, x-amzn-ErrorType, x-amz-apigw-id, Date"),
+    );
     if !h.contains_key("x-amzn-requestid")
         && let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
     {
@@ -153,7 +159,8 @@ async fn api(State(state): State<AppState>, req: Request) -> Response {
     }
     // SRP and RSA arithmetic, the state lock and the fsync all block: keep them off the async workers.
     let result = {
-        let (state, headers, target, op, body) = (state.clone(), parts.headers.clone(), target_header.clone(), op_name.clone(), body.clone());
+        let (state, headers, target, op, body) =
+            (state.clone(), parts.headers.clone(), target_header.clone(), op_name.clone(), body.clone());
         tokio::task::spawn_blocking(move || run_operation(&state, &headers, &target, &op, &body))
             .await
             .unwrap_or_else(|_| Err(ApiError::internal("The operation was interrupted.")))
@@ -197,11 +204,18 @@ fn sigv4_region(headers: &HeaderMap) -> Option<String> {
     let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let scope = auth.split("Credential=").nth(1)?.split([',', ' ']).next()?;
     let region = scope.split('/').nth(2)?;
-    let valid = !region.is_empty() && region.len() <= 32 && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let valid =
+        !region.is_empty() && region.len() <= 32 && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
     valid.then(|| region.to_owned())
 }
 
-fn run_operation(state: &AppState, headers: &HeaderMap, target: &str, op_name: &str, body: &[u8]) -> Result<serde_json::Value, ApiError> {
+fn run_operation(
+    state: &AppState,
+    headers: &HeaderMap,
+    target: &str,
+    op_name: &str,
+    body: &[u8],
+) -> Result<serde_json::Value, ApiError> {
     if target.strip_prefix(TARGET_PREFIX).and_then(ops::lookup).is_none() {
         return Err(ApiError::new("UnknownOperationException", format!("Unknown operation {op_name}")));
     }
@@ -210,7 +224,12 @@ fn run_operation(state: &AppState, headers: &HeaderMap, target: &str, op_name: &
 
 /// Runs one operation on the state, as `POST /` would (without faults, CORS or the request log): the
 /// entry point for fuzzing and load tools. `operation` is the name without the service prefix.
-pub fn call(state: &AppState, operation: &str, body: &[u8], region: Option<&str>) -> Result<serde_json::Value, ApiError> {
+pub fn call(
+    state: &AppState,
+    operation: &str,
+    body: &[u8],
+    region: Option<&str>,
+) -> Result<serde_json::Value, ApiError> {
     let Some(op) = ops::lookup(operation) else {
         return Err(ApiError::new("UnknownOperationException", format!("Unknown operation {operation}")));
     };

@@ -95,9 +95,9 @@ async fn run() -> Result<(), String> {
     let state = AppState::new(db, key, Arc::new(SystemClock), rng, config);
     state.store_key().map_err(|e| e.to_string())?;
     if fresh && let Some(path) = &cli.seed {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read seed {}: {e}", path.display()))?;
-            let parsed = seed::parse(&text)?;
-            seed::build(&state, &parsed)?;
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read seed {}: {e}", path.display()))?;
+        let parsed = seed::parse(&text)?;
+        seed::build(&state, &parsed)?;
     }
     if let Some(path) = &cli.state {
         state.save_to(path).map_err(|e| format!("cannot write state {}: {e}", path.display()))?;

@@ -73,9 +73,10 @@ impl AppClient {
             "CUSTOM_AUTH" => Some("CUSTOM_AUTH_FLOW_ONLY"),
             _ => None,
         };
-        self.explicit_auth_flows.iter().any(|f| {
-            f.strip_prefix("ALLOW_") == Some(flow) || legacy.is_some_and(|l| f == l)
-        }) || (flow == "REFRESH_TOKEN_AUTH" && !self.explicit_auth_flows.iter().any(|f| f.starts_with("ALLOW_")))
+        self.explicit_auth_flows
+            .iter()
+            .any(|f| f.strip_prefix("ALLOW_") == Some(flow) || legacy.is_some_and(|l| f == l))
+            || (flow == "REFRESH_TOKEN_AUTH" && !self.explicit_auth_flows.iter().any(|f| f.starts_with("ALLOW_")))
     }
 }
 
@@ -264,7 +265,9 @@ impl Pool {
         }
         for attr in &self.username_attributes {
             let attr = if attr == "phone_number" { "phone_number" } else { "email" };
-            if let Some(u) = self.users.values().find(|u| u.attributes.get(attr).is_some_and(|v| v.eq_ignore_ascii_case(name))) {
+            if let Some(u) =
+                self.users.values().find(|u| u.attributes.get(attr).is_some_and(|v| v.eq_ignore_ascii_case(name)))
+            {
                 return Some(u.username.clone());
             }
         }

@@ -223,4 +223,3 @@ pub fn build(state: &crate::AppState, seed: &SeedFile) -> Result<(), String> {
     let mut ctx = Ctx { inner: &mut inner, now, config: &state.config, region: None };
     apply(&mut ctx, seed)
 }
-

@@ -86,12 +86,7 @@ pub fn pool_name(pool_id: &str) -> &str {
 
 /// x = H(padHex(salt) ‖ H(poolName ‖ username ‖ ":" ‖ password)).
 fn private_x(pool_id: &str, username: &str, password: &str, salt: &[u8]) -> BigUint {
-    let inner = hash(&[
-        pool_name(pool_id).as_bytes(),
-        username.as_bytes(),
-        b":",
-        password.as_bytes(),
-    ]);
+    let inner = hash(&[pool_name(pool_id).as_bytes(), username.as_bytes(), b":", password.as_bytes()]);
     // The salt travels as hex and is read back as an integer, so leading zero bytes do not count.
     let salt_int = BigUint::from_bytes_be(salt);
     hash_int(&[&pad(&salt_int), &inner])
@@ -135,11 +130,7 @@ pub struct Claim<'a> {
 
 /// Refuses an A that is 0 mod N.
 pub fn check_a(a: &BigUint) -> Result<(), SrpError> {
-    if (a % modulus()).is_zero() {
-        Err(SrpError::IllegalA)
-    } else {
-        Ok(())
-    }
+    if (a % modulus()).is_zero() { Err(SrpError::IllegalA) } else { Ok(()) }
 }
 
 /// u = H(padHex(A) ‖ padHex(B)).
@@ -169,7 +160,13 @@ pub fn session_key(a: &BigUint, big_b: &BigUint, b: &BigUint, v: &BigUint) -> Re
 }
 
 /// HMAC-SHA256(key, poolName ‖ USER_ID_FOR_SRP ‖ SECRET_BLOCK bytes ‖ TIMESTAMP).
-pub fn claim_signature(key: &[u8; 16], pool_id: &str, username: &str, secret_block: &[u8], timestamp: &str) -> [u8; 32] {
+pub fn claim_signature(
+    key: &[u8; 16],
+    pool_id: &str,
+    username: &str,
+    secret_block: &[u8],
+    timestamp: &str,
+) -> [u8; 32] {
     let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key) else {
         return [0; 32];
     };

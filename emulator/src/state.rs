@@ -3,8 +3,8 @@
 
 use crate::error::ApiError;
 use crate::model::Db;
-use rand::rngs::StdRng;
 use rand::RngCore;
+use rand::rngs::StdRng;
 use rsa::RsaPrivateKey;
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
@@ -46,13 +46,25 @@ impl Clock for FixedClock {
 /// What the next step of a sign-in must be.
 #[derive(Clone)]
 pub enum Expect {
-    PasswordVerifier { a: Vec<u8>, b: Vec<u8>, big_b: Vec<u8>, secret_block: Vec<u8>, fake: bool },
+    PasswordVerifier {
+        a: Vec<u8>,
+        b: Vec<u8>,
+        big_b: Vec<u8>,
+        secret_block: Vec<u8>,
+        fake: bool,
+    },
     SoftwareTokenMfa,
-    SmsMfa { code: String },
-    EmailOtp { code: String },
+    SmsMfa {
+        code: String,
+    },
+    EmailOtp {
+        code: String,
+    },
     SelectMfaType,
     /// MFA_SETUP: first AssociateSoftwareToken, then VerifySoftwareToken, then RespondToAuthChallenge.
-    MfaSetup { verified: bool },
+    MfaSetup {
+        verified: bool,
+    },
     NewPasswordRequired,
 }
 

@@ -47,11 +47,8 @@ pub fn jwks(key: &RsaPrivateKey) -> Value {
 /// header.payload.signature, base64url without padding, PKCS#1 v1.5 SHA-256.
 pub fn sign(key: &RsaPrivateKey, claims: &Value) -> String {
     let header = json!({ "kid": kid(&key.to_public_key()), "alg": "RS256" });
-    let input = format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(header.to_string()),
-        URL_SAFE_NO_PAD.encode(claims.to_string())
-    );
+    let input =
+        format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
     let signature = SigningKey::<Sha256>::new(key.clone()).sign(input.as_bytes());
     format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
 }
@@ -68,9 +65,7 @@ pub fn decode(key: &RsaPrivateKey, token: &str) -> Option<Value> {
         return None;
     }
     let signature = Signature::try_from(URL_SAFE_NO_PAD.decode(s).ok()?.as_slice()).ok()?;
-    VerifyingKey::<Sha256>::new(key.to_public_key())
-        .verify(format!("{h}.{p}").as_bytes(), &signature)
-        .ok()?;
+    VerifyingKey::<Sha256>::new(key.to_public_key()).verify(format!("{h}.{p}").as_bytes(), &signature).ok()?;
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p).ok()?).ok()
 }
 

@@ -57,7 +57,10 @@ async fn access_token_checks_signature_expiry_and_type() {
     emu.call("GetUser", json!({"AccessToken": t["IdToken"]})).await.err("NotAuthorizedException");
     // Expiry.
     emu.advance(3601);
-    assert_eq!(emu.call("GetUser", json!({"AccessToken": access})).await.err("NotAuthorizedException"), "Access Token has expired");
+    assert_eq!(
+        emu.call("GetUser", json!({"AccessToken": access})).await.err("NotAuthorizedException"),
+        "Access Token has expired"
+    );
 }
 
 #[tokio::test]
@@ -73,7 +76,10 @@ async fn refresh_global_sign_out_and_revoke() {
     let r = emu.call("InitiateAuth", refresh(t["RefreshToken"].clone())).await;
     let fresh = r.ok()["AuthenticationResult"].clone();
     assert!(fresh.get("RefreshToken").is_none());
-    assert_eq!(claims(fresh["AccessToken"].as_str().unwrap())["origin_jti"], claims(t["AccessToken"].as_str().unwrap())["origin_jti"]);
+    assert_eq!(
+        claims(fresh["AccessToken"].as_str().unwrap())["origin_jti"],
+        claims(t["AccessToken"].as_str().unwrap())["origin_jti"]
+    );
     emu.call("InitiateAuth", refresh(json!("garbage"))).await.err("NotAuthorizedException");
     // amazon-cognito-identity-js sends DEVICE_KEY: null; AWS takes it as absent.
     let mut with_null = refresh(t["RefreshToken"].clone());
@@ -84,7 +90,10 @@ async fn refresh_global_sign_out_and_revoke() {
     let t2 = emu.tokens("optional", "plain").await;
     emu.call("GlobalSignOut", json!({"AccessToken": t["AccessToken"]})).await.ok();
     for tok in [&t, &t2] {
-        assert_eq!(emu.call("GetUser", json!({"AccessToken": tok["AccessToken"]})).await.err("NotAuthorizedException"), "Access Token has been revoked");
+        assert_eq!(
+            emu.call("GetUser", json!({"AccessToken": tok["AccessToken"]})).await.err("NotAuthorizedException"),
+            "Access Token has been revoked"
+        );
         emu.call("InitiateAuth", refresh(tok["RefreshToken"].clone())).await.err("NotAuthorizedException");
     }
     emu.call("GetUser", json!({"AccessToken": fresh["AccessToken"]})).await.err("NotAuthorizedException");
@@ -139,7 +148,16 @@ async fn cors_preflight_and_headers_on_errors() {
     let methods = r.headers["access-control-allow-methods"].to_str().unwrap();
     assert!(methods.contains("POST") && methods.contains("GET") && methods.contains("DELETE"));
     let allowed = r.headers["access-control-allow-headers"].to_str().unwrap().to_lowercase();
-    for h in ["content-type", "x-amz-target", "x-amz-user-agent", "authorization", "x-amz-date", "x-amz-security-token", "amz-sdk-invocation-id", "amz-sdk-request"] {
+    for h in [
+        "content-type",
+        "x-amz-target",
+        "x-amz-user-agent",
+        "authorization",
+        "x-amz-date",
+        "x-amz-security-token",
+        "amz-sdk-invocation-id",
+        "amz-sdk-request",
+    ] {
         assert!(allowed.contains(h), "{h} missing from {allowed}");
     }
     // Errors carry CORS and the AWS error headers.
@@ -166,18 +184,29 @@ async fn raw(emu: &Emu, target: Option<&str>, body: Vec<u8>) -> Reply {
 async fn malformed_requests_get_aws_errors_never_500() {
     let emu = emulator();
     let t = "AWSCognitoIdentityProviderService.InitiateAuth";
-    raw(&emu, Some("AWSCognitoIdentityProviderService.Frobnicate"), b"{}".to_vec()).await.err("UnknownOperationException");
+    raw(&emu, Some("AWSCognitoIdentityProviderService.Frobnicate"), b"{}".to_vec())
+        .await
+        .err("UnknownOperationException");
     raw(&emu, None, b"{}".to_vec()).await.err("UnknownOperationException");
     raw(&emu, Some(t), b"{not json".to_vec()).await.err("SerializationException");
     raw(&emu, Some(t), b"[1,2]".to_vec()).await.err("SerializationException");
     raw(&emu, Some(t), vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}']).await.err("SerializationException");
     raw(&emu, Some(t), br#"{"AuthFlow": 5, "ClientId": "x"}"#.to_vec()).await.err("SerializationException");
-    raw(&emu, Some(t), br#"{"AuthFlow": "USER_SRP_AUTH", "ClientId": "x", "AuthParameters": {"USERNAME": 1}}"#.to_vec())
-        .await
-        .err("SerializationException");
+    raw(
+        &emu,
+        Some(t),
+        br#"{"AuthFlow": "USER_SRP_AUTH", "ClientId": "x", "AuthParameters": {"USERNAME": 1}}"#.to_vec(),
+    )
+    .await
+    .err("SerializationException");
     raw(&emu, Some(t), br#"{"AuthFlow": "USER_SRP_AUTH"}"#.to_vec()).await.err("InvalidParameterException");
     let p = pool("optional");
-    let r = emu.call("InitiateAuth", json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": "plain"}})).await;
+    let r = emu
+        .call(
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": "plain"}}),
+        )
+        .await;
     assert!(r.err("InvalidParameterException").contains("SRP_A"));
     emu.call("InitiateAuth", json!({"AuthFlow": "NOPE", "ClientId": p.web})).await.err("InvalidParameterException");
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
@@ -216,7 +245,8 @@ async fn request_log_and_contains() {
     let c = emu.dev("POST", "/_emulator/requests/contains", Some(json!({"needle": "plain"}))).await;
     assert_eq!(c.body, json!({"count": 2, "total": 2}));
     // The SRP flow never sends the password.
-    let c = emu.dev("POST", "/_emulator/requests/contains", Some(json!({"needle": password("optional", "plain")}))).await;
+    let c =
+        emu.dev("POST", "/_emulator/requests/contains", Some(json!({"needle": password("optional", "plain")}))).await;
     assert_eq!(c.body["count"], 0);
     emu.dev("DELETE", "/_emulator/requests", None).await;
     let c = emu.dev("POST", "/_emulator/requests/contains", Some(json!({"needle": "plain"}))).await;
@@ -234,10 +264,19 @@ async fn clock_endpoint_moves_session_expiry() {
     let r = emu.dev("POST", "/_emulator/clock", Some(json!({"advanceSeconds": 200}))).await;
     assert_eq!(r.body["now"], T0 + 200);
     let code = totp_code("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", emu.now());
-    let r = emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &first.body["Session"], json!({"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": code})).await;
+    let r = emu
+        .respond(
+            &p.web,
+            "SOFTWARE_TOKEN_MFA",
+            &first.body["Session"],
+            json!({"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": code}),
+        )
+        .await;
     assert_eq!(r.err("NotAuthorizedException"), "Invalid session for the user, session is expired.");
     emu.dev("POST", "/_emulator/clock", Some(json!({"advanceSeconds": -5}))).await.err("InvalidParameterException");
-    emu.dev("POST", "/_emulator/clock", Some(json!({"advanceSeconds": i64::MAX}))).await.err("InvalidParameterException");
+    emu.dev("POST", "/_emulator/clock", Some(json!({"advanceSeconds": i64::MAX})))
+        .await
+        .err("InvalidParameterException");
     emu.dev("POST", "/_emulator/clock", Some(json!({"advanceSeconds": "10"}))).await.err("InvalidParameterException");
 }
 
@@ -245,14 +284,20 @@ async fn clock_endpoint_moves_session_expiry() {
 async fn faults_fire_per_target_and_count_down() {
     let emu = emulator();
     let p = pool("optional");
-    let target_call = || emu.call("InitiateAuth", json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": "plain", "SRP_A": "02"}}));
-    emu.dev("POST", "/_emulator/faults", Some(json!({"target": "InitiateAuth", "kind": "throttle", "times": 2}))).await.ok();
+    let target_call = || {
+        emu.call("InitiateAuth", json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": "plain", "SRP_A": "02"}}))
+    };
+    emu.dev("POST", "/_emulator/faults", Some(json!({"target": "InitiateAuth", "kind": "throttle", "times": 2})))
+        .await
+        .ok();
     // Another target is not affected.
     emu.call("GetUser", json!({"AccessToken": "x"})).await.err("NotAuthorizedException");
     assert_eq!(target_call().await.err("TooManyRequestsException"), "Rate exceeded");
     target_call().await.err("TooManyRequestsException");
     target_call().await.ok();
-    for (kind, status) in [("html502", 502u16), ("http500", 500), ("empty", 200), ("truncated", 200), ("missingMembers", 200)] {
+    for (kind, status) in
+        [("html502", 502u16), ("http500", 500), ("empty", 200), ("truncated", 200), ("missingMembers", 200)]
+    {
         emu.dev("POST", "/_emulator/faults", Some(json!({"target": "*", "kind": kind}))).await.ok();
         let r = target_call().await;
         assert_eq!(r.status.as_u16(), status, "{kind}");
@@ -295,7 +340,10 @@ async fn admin_walkthrough_like_boto3() {
     assert_eq!(cfg.ok()["MfaConfiguration"], "OPTIONAL");
     let got = emu.call("GetUserPoolMfaConfig", json!({"UserPoolId": pool_id})).await;
     assert_eq!(got.ok()["SoftwareTokenMfaConfiguration"]["Enabled"], true);
-    assert_eq!(emu.call("DescribeUserPool", json!({"UserPoolId": pool_id})).await.ok()["UserPool"]["MfaConfiguration"], "OPTIONAL");
+    assert_eq!(
+        emu.call("DescribeUserPool", json!({"UserPoolId": pool_id})).await.ok()["UserPool"]["MfaConfiguration"],
+        "OPTIONAL"
+    );
     let client = emu
         .call("CreateUserPoolClient", json!({"UserPoolId": pool_id, "ClientName": "cli", "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}))
         .await
@@ -308,7 +356,9 @@ async fn admin_walkthrough_like_boto3() {
         .call("AdminCreateUser", json!({"UserPoolId": pool_id, "Username": "walker", "TemporaryPassword": "Temp-Passw0rd!", "UserAttributes": [{"Name": "email", "Value": "w@example.com"}], "MessageAction": "SUPPRESS"}))
         .await;
     assert_eq!(u.ok()["User"]["UserStatus"], "FORCE_CHANGE_PASSWORD");
-    emu.call("AdminCreateUser", json!({"UserPoolId": pool_id, "Username": "walker"})).await.err("UsernameExistsException");
+    emu.call("AdminCreateUser", json!({"UserPoolId": pool_id, "Username": "walker"}))
+        .await
+        .err("UsernameExistsException");
     // Without TemporaryPassword the invitation (with a generated one) lands in the outbox, and works.
     emu.call("AdminCreateUser", json!({"UserPoolId": pool_id, "Username": "invited", "UserAttributes": [{"Name": "email", "Value": "i@example.com"}]}))
         .await
@@ -321,7 +371,12 @@ async fn admin_walkthrough_like_boto3() {
         .call("AdminInitiateAuth", json!({"UserPoolId": pool_id, "ClientId": cid, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "invited", "PASSWORD": temp}}))
         .await;
     assert_eq!(r.ok()["ChallengeName"], "NEW_PASSWORD_REQUIRED");
-    emu.call("AdminSetUserPassword", json!({"UserPoolId": pool_id, "Username": "walker", "Password": "Walk-Passw0rd!", "Permanent": true})).await.ok();
+    emu.call(
+        "AdminSetUserPassword",
+        json!({"UserPoolId": pool_id, "Username": "walker", "Password": "Walk-Passw0rd!", "Permanent": true}),
+    )
+    .await
+    .ok();
     let g = emu.call("AdminGetUser", json!({"UserPoolId": pool_id, "Username": "walker"})).await;
     assert_eq!(g.ok()["UserStatus"], "CONFIRMED");
     let auth = |extra: Value| {
@@ -334,9 +389,17 @@ async fn admin_walkthrough_like_boto3() {
         b
     };
     let t = emu.call("AdminInitiateAuth", auth(json!({}))).await.ok()["AuthenticationResult"].clone();
-    let secret = emu.call("AssociateSoftwareToken", json!({"AccessToken": t["AccessToken"]})).await.ok()["SecretCode"].as_str().unwrap().to_owned();
+    let secret = emu.call("AssociateSoftwareToken", json!({"AccessToken": t["AccessToken"]})).await.ok()["SecretCode"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let code = totp_code(&secret, emu.now());
-    emu.call("VerifySoftwareToken", json!({"AccessToken": t["AccessToken"], "UserCode": code, "FriendlyDeviceName": "cli"})).await.ok();
+    emu.call(
+        "VerifySoftwareToken",
+        json!({"AccessToken": t["AccessToken"], "UserCode": code, "FriendlyDeviceName": "cli"}),
+    )
+    .await
+    .ok();
     emu.call("AdminSetUserMFAPreference", json!({"UserPoolId": pool_id, "Username": "walker", "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}))
         .await
         .ok();
@@ -349,7 +412,9 @@ async fn admin_walkthrough_like_boto3() {
         .await;
     assert!(r.ok()["AuthenticationResult"]["IdToken"].is_string());
     // The public InitiateAuth refuses the admin flow, and USER_PASSWORD_AUTH is not allowed on this client.
-    emu.call("InitiateAuth", json!({"AuthFlow": "ADMIN_USER_PASSWORD_AUTH", "ClientId": cid, "AuthParameters": {}})).await.err("InvalidParameterException");
+    emu.call("InitiateAuth", json!({"AuthFlow": "ADMIN_USER_PASSWORD_AUTH", "ClientId": cid, "AuthParameters": {}}))
+        .await
+        .err("InvalidParameterException");
     let list = emu.call("ListUsers", json!({"UserPoolId": pool_id, "Filter": "email = \"w@example.com\""})).await;
     assert_eq!(list.ok()["Users"].as_array().unwrap().len(), 1);
     let list = emu.call("ListUsers", json!({"UserPoolId": pool_id, "Filter": "email = \"x@example.com\""})).await;
@@ -366,16 +431,26 @@ async fn admin_walkthrough_like_boto3() {
     let t2 = emu.call("AdminInitiateAuth", json!({"UserPoolId": pool_id, "ClientId": cid, "AuthFlow": "ADMIN_USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "invited", "PASSWORD": "x"}})).await;
     t2.err("NotAuthorizedException");
     emu.call("DeleteUserPoolClient", json!({"UserPoolId": pool_id, "ClientId": cid})).await.ok();
-    emu.call("DescribeUserPoolClient", json!({"UserPoolId": pool_id, "ClientId": cid})).await.err("ResourceNotFoundException");
+    emu.call("DescribeUserPoolClient", json!({"UserPoolId": pool_id, "ClientId": cid}))
+        .await
+        .err("ResourceNotFoundException");
     emu.call("DeleteUserPool", json!({"UserPoolId": pool_id})).await.ok();
     emu.call("DescribeUserPool", json!({"UserPoolId": pool_id})).await.err("ResourceNotFoundException");
 
     // Email as username: the username is a UUID equal to the sub, and the email finds the user.
-    let alias_pool = emu.call("CreateUserPool", json!({"PoolName": "alias", "UsernameAttributes": ["email"]})).await.ok()["UserPool"]["Id"]
+    let alias_pool = emu
+        .call("CreateUserPool", json!({"PoolName": "alias", "UsernameAttributes": ["email"]}))
+        .await
+        .ok()["UserPool"]["Id"]
         .as_str()
         .unwrap()
         .to_owned();
-    let created = emu.call("AdminCreateUser", json!({"UserPoolId": alias_pool, "Username": "a@example.com", "MessageAction": "SUPPRESS"})).await;
+    let created = emu
+        .call(
+            "AdminCreateUser",
+            json!({"UserPoolId": alias_pool, "Username": "a@example.com", "MessageAction": "SUPPRESS"}),
+        )
+        .await;
     let user = created.ok()["User"].clone();
     let sub = user["Attributes"].as_array().unwrap().iter().find(|a| a["Name"] == "sub").unwrap()["Value"].clone();
     assert_eq!(user["Username"], sub);
@@ -392,12 +467,16 @@ async fn sign_up_and_confirm() {
         .call("SignUp", json!({"ClientId": p.web, "Username": "newcomer", "Password": "Newcomer-Passw0rd!", "UserAttributes": [{"Name": "email", "Value": "n@example.com"}]}))
         .await;
     assert_eq!(r.ok()["UserConfirmed"], false);
-    emu.call("SignUp", json!({"ClientId": p.web, "Username": "weak", "Password": "weak"})).await.err("InvalidPasswordException");
+    emu.call("SignUp", json!({"ClientId": p.web, "Username": "weak", "Password": "weak"}))
+        .await
+        .err("InvalidPasswordException");
     emu.srp(&p.web, &p.id, "newcomer", "Newcomer-Passw0rd!").await.err("UserNotConfirmedException");
     // A wrong password says nothing about the confirmation state.
     emu.srp(&p.web, &p.id, "newcomer", "Wrong-Passw0rd!1").await.err("NotAuthorizedException");
     let code = emu.messages_for("newcomer").await[0]["code"].as_str().unwrap().to_owned();
-    emu.call("ConfirmSignUp", json!({"ClientId": p.web, "Username": "newcomer", "ConfirmationCode": "000000x"})).await.err("CodeMismatchException");
+    emu.call("ConfirmSignUp", json!({"ClientId": p.web, "Username": "newcomer", "ConfirmationCode": "000000x"}))
+        .await
+        .err("CodeMismatchException");
     emu.call("ConfirmSignUp", json!({"ClientId": p.web, "Username": "newcomer", "ConfirmationCode": code})).await.ok();
     emu.srp(&p.web, &p.id, "newcomer", "Newcomer-Passw0rd!").await.ok();
 }
@@ -435,7 +514,8 @@ async fn demo_seed_loads_with_its_users() {
     assert_eq!(emu.srp(web, pool_id, "bob", &pw("bob")).await.ok()["ChallengeName"], "SOFTWARE_TOKEN_MFA");
     assert_eq!(emu.srp(web, pool_id, "carol", &pw("carol")).await.ok()["ChallengeName"], "NEW_PASSWORD_REQUIRED");
     let req = &seed["pools"][1];
-    let r = emu.srp(req["clients"][0]["id"].as_str().unwrap(), req["id"].as_str().unwrap(), "dave", "Demo-Passw0rd!").await;
+    let r =
+        emu.srp(req["clients"][0]["id"].as_str().unwrap(), req["id"].as_str().unwrap(), "dave", "Demo-Passw0rd!").await;
     assert_eq!(r.ok()["ChallengeName"], "MFA_SETUP");
 }
 
@@ -458,7 +538,8 @@ async fn test_seed_matches_the_contract() {
             assert!(passwords.insert(pw.to_owned()), "password {pw} used twice");
         }
     }
-    let names: Vec<&str> = seed["pools"][0]["users"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        seed["pools"][0]["users"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
     for n in ["plain", "totp", "sms", "email", "both", "temp", "jörg", "enroll1", "enroll6"] {
         assert!(names.contains(&n), "{n}");
     }
@@ -473,9 +554,12 @@ async fn change_and_forgot_password_and_disable() {
     emu.call("ChangePassword", json!({"AccessToken": t["AccessToken"], "PreviousPassword": "Nope-Passw0rd!", "ProposedPassword": "Changed-Passw0rd!"}))
         .await
         .err("NotAuthorizedException");
-    emu.call("ChangePassword", json!({"AccessToken": t["AccessToken"], "PreviousPassword": old, "ProposedPassword": "Changed-Passw0rd!"}))
-        .await
-        .ok();
+    emu.call(
+        "ChangePassword",
+        json!({"AccessToken": t["AccessToken"], "PreviousPassword": old, "ProposedPassword": "Changed-Passw0rd!"}),
+    )
+    .await
+    .ok();
     emu.srp(&p.web, &p.id, "enroll3", &old).await.err("NotAuthorizedException");
     emu.srp(&p.web, &p.id, "enroll3", "Changed-Passw0rd!").await.ok();
     // Forgot password: the code arrives in the outbox.

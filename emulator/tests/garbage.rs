@@ -31,10 +31,35 @@ fn random_value(rng: &mut StdRng, depth: u32) -> Value {
 }
 
 const MEMBERS: &[&str] = &[
-    "AuthFlow", "ClientId", "AuthParameters", "ChallengeName", "ChallengeResponses", "Session", "AccessToken",
-    "UserCode", "UserPoolId", "Username", "Password", "Token", "SoftwareTokenMfaSettings", "Enabled",
-    "PreferredMfa", "USERNAME", "SRP_A", "PASSWORD", "UserAttributes", "Name", "Value", "Limit", "Filter",
-    "MfaConfiguration", "PoolName", "ClientName", "ExplicitAuthFlows", "TemporaryPassword", "Permanent",
+    "AuthFlow",
+    "ClientId",
+    "AuthParameters",
+    "ChallengeName",
+    "ChallengeResponses",
+    "Session",
+    "AccessToken",
+    "UserCode",
+    "UserPoolId",
+    "Username",
+    "Password",
+    "Token",
+    "SoftwareTokenMfaSettings",
+    "Enabled",
+    "PreferredMfa",
+    "USERNAME",
+    "SRP_A",
+    "PASSWORD",
+    "UserAttributes",
+    "Name",
+    "Value",
+    "Limit",
+    "Filter",
+    "MfaConfiguration",
+    "PoolName",
+    "ClientName",
+    "ExplicitAuthFlows",
+    "TemporaryPassword",
+    "Permanent",
 ];
 
 fn mutate(rng: &mut StdRng, template: &Value) -> Value {
@@ -93,6 +118,12 @@ async fn operations_never_fail_internally_on_garbage() {
     }
     // The mix must reach past parsing into the operations.
     assert!(counts.get("ok").copied().unwrap_or(0) > 20, "{counts:?}");
-    assert!(counts.contains_key("SerializationException") && counts.contains_key("InvalidParameterException"), "{counts:?}");
-    assert!(counts.contains_key("NotAuthorizedException") || counts.contains_key("ResourceNotFoundException"), "{counts:?}");
+    assert!(
+        counts.contains_key("SerializationException") && counts.contains_key("InvalidParameterException"),
+        "{counts:?}"
+    );
+    assert!(
+        counts.contains_key("NotAuthorizedException") || counts.contains_key("ResourceNotFoundException"),
+        "{counts:?}"
+    );
 }

@@ -99,7 +99,8 @@ fn raw(addr: &str, head: &str, body: &[u8]) -> std::io::Result<(u16, String, Vec
     }
     let split = out.windows(4).position(|w| w == b"\r\n\r\n").ok_or_else(|| std::io::Error::other("no HTTP head"))?;
     let head = String::from_utf8_lossy(&out[..split]).into_owned();
-    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| std::io::Error::other("no status"))?;
+    let status =
+        head.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| std::io::Error::other("no status"))?;
     let mut payload = out[split + 4..].to_vec();
     if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
         payload = dechunk(&payload);
@@ -148,7 +149,8 @@ impl Stats {
 fn api(addr: &str, stats: &Stats, op: &str, body: &Value) -> std::io::Result<(u16, Value)> {
     let body = body.to_string();
     let t = Instant::now();
-    let (status, _, payload) = raw(addr, &head(addr, Some(&format!("AWSCognitoIdentityProviderService.{op}")), body.len()), body.as_bytes())?;
+    let (status, _, payload) =
+        raw(addr, &head(addr, Some(&format!("AWSCognitoIdentityProviderService.{op}")), body.len()), body.as_bytes())?;
     stats.latencies.lock().unwrap().push(t.elapsed());
     Ok((status, serde_json::from_slice(&payload).unwrap_or(Value::Null)))
 }
@@ -163,14 +165,18 @@ fn ok(addr: &str, stats: &Stats, op: &str, body: &Value) -> std::io::Result<Valu
 }
 
 fn emulator_now(addr: &str) -> std::io::Result<i64> {
-    let (status, _, body) = raw(addr, &format!("GET /_emulator/clock HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"), b"")?;
+    let (status, _, body) =
+        raw(addr, &format!("GET /_emulator/clock HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"), b"")?;
     assert_eq!(status, 200);
     Ok(serde_json::from_slice::<Value>(&body).unwrap()["now"].as_i64().unwrap())
 }
 
 fn advance_clock(addr: &str, secs: i64) {
     let body = json!({ "advanceSeconds": secs }).to_string();
-    let h = format!("POST /_emulator/clock HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    let h = format!(
+        "POST /_emulator/clock HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
     assert_eq!(raw(addr, &h, body.as_bytes()).unwrap().0, 200);
 }
 
@@ -185,20 +191,42 @@ fn optional_pool() -> Pool {
 }
 
 fn create_user(addr: &str, stats: &Stats, p: &Pool, name: &str, pw: &str) -> std::io::Result<()> {
-    ok(addr, stats, "AdminCreateUser", &json!({"UserPoolId": p.id, "Username": name, "TemporaryPassword": "Temp-Passw0rd!9", "MessageAction": "SUPPRESS"}))?;
-    ok(addr, stats, "AdminSetUserPassword", &json!({"UserPoolId": p.id, "Username": name, "Password": pw, "Permanent": true}))?;
+    ok(
+        addr,
+        stats,
+        "AdminCreateUser",
+        &json!({"UserPoolId": p.id, "Username": name, "TemporaryPassword": "Temp-Passw0rd!9", "MessageAction": "SUPPRESS"}),
+    )?;
+    ok(
+        addr,
+        stats,
+        "AdminSetUserPassword",
+        &json!({"UserPoolId": p.id, "Username": name, "Password": pw, "Permanent": true}),
+    )?;
     Ok(())
 }
 
 /// USER_SRP_AUTH through PASSWORD_VERIFIER; returns that answer (tokens or the next challenge).
 fn srp_sign_in(addr: &str, stats: &Stats, p: &Pool, name: &str, pw: &str) -> std::io::Result<Value> {
     let c = SrpClient::new(&p.id);
-    let first = ok(addr, stats, "InitiateAuth", &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": name, "SRP_A": c.a_hex()}}))?;
+    let first = ok(
+        addr,
+        stats,
+        "InitiateAuth",
+        &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": name, "SRP_A": c.a_hex()}}),
+    )?;
     let cp = &first["ChallengeParameters"];
     let ts = format_ts(emulator_now(addr)?, false, 0);
     let block = cp["SECRET_BLOCK"].as_str().unwrap();
     let uid = cp["USER_ID_FOR_SRP"].as_str().unwrap();
-    let sig = c.signature(uid, pw, cp["SALT"].as_str().unwrap(), cp["SRP_B"].as_str().unwrap(), &STANDARD.decode(block).unwrap(), &ts);
+    let sig = c.signature(
+        uid,
+        pw,
+        cp["SALT"].as_str().unwrap(),
+        cp["SRP_B"].as_str().unwrap(),
+        &STANDARD.decode(block).unwrap(),
+        &ts,
+    );
     ok(
         addr,
         stats,
@@ -229,14 +257,30 @@ fn enroll(addr: &str, stats: &Stats, p: &Pool, name: &str, out: &Mutex<Enrollmen
     create_user(addr, stats, p, name, &pw)?;
     out.lock().unwrap().created = true;
     let tokens = srp_sign_in(addr, stats, p, name, &pw)?;
-    let access = tokens["AuthenticationResult"]["AccessToken"].as_str().ok_or_else(|| std::io::Error::other(format!("no tokens: {tokens}")))?.to_owned();
+    let access = tokens["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .ok_or_else(|| std::io::Error::other(format!("no tokens: {tokens}")))?
+        .to_owned();
     out.lock().unwrap().access_token = Some(access.clone());
-    let secret = ok(addr, stats, "AssociateSoftwareToken", &json!({"AccessToken": access}))?["SecretCode"].as_str().unwrap().to_owned();
+    let secret = ok(addr, stats, "AssociateSoftwareToken", &json!({"AccessToken": access}))?["SecretCode"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     out.lock().unwrap().secret = Some(secret.clone());
-    let v = ok(addr, stats, "VerifySoftwareToken", &json!({"AccessToken": access, "UserCode": totp_code(&secret, emulator_now(addr)?), "FriendlyDeviceName": name}))?;
+    let v = ok(
+        addr,
+        stats,
+        "VerifySoftwareToken",
+        &json!({"AccessToken": access, "UserCode": totp_code(&secret, emulator_now(addr)?), "FriendlyDeviceName": name}),
+    )?;
     assert_eq!(v["Status"], "SUCCESS");
     out.lock().unwrap().verified = true;
-    ok(addr, stats, "SetUserMFAPreference", &json!({"AccessToken": access, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}))?;
+    ok(
+        addr,
+        stats,
+        "SetUserMFAPreference",
+        &json!({"AccessToken": access, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}),
+    )?;
     out.lock().unwrap().preferred = true;
     Ok(())
 }
@@ -257,7 +301,11 @@ fn mfa_sign_in(addr: &str, stats: &Stats, p: &Pool, name: &str, secret: &str, wr
         let other_code = totp_code(other, now);
         if other_code != code {
             let (status, body) = answer(&other_code);
-            assert_eq!((status, body["__type"].as_str()), (400, Some("CodeMismatchException")), "{name} accepted another user's code: {body}");
+            assert_eq!(
+                (status, body["__type"].as_str()),
+                (400, Some("CodeMismatchException")),
+                "{name} accepted another user's code: {body}"
+            );
         }
     }
     let (status, body) = answer(&code);
@@ -286,11 +334,13 @@ fn all_at_once<T: Send + 'static>(n: usize, f: impl Fn(usize) -> T + Send + Sync
     let handles: Vec<_> = (0..n)
         .map(|i| {
             let (f, barrier) = (f.clone(), barrier.clone());
-            std::thread::Builder::new().stack_size(256 * 1024).spawn(move || {
-                barrier.wait();
-                f(i)
-            })
-            .unwrap()
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn(move || {
+                    barrier.wait();
+                    f(i)
+                })
+                .unwrap()
         })
         .collect();
     handles.into_iter().map(|h| h.join().unwrap()).collect()
@@ -371,7 +421,8 @@ fn concurrent_sign_ins_and_enrollments() {
 #[test]
 fn acknowledged_enrollments_survive_kill_9() {
     // `cargo xtask load` runs 3 rounds; the `cargo xtask test` stage sets LOAD_KILL_ROUNDS=1 to stay quick.
-    let rounds: usize = std::env::var("LOAD_KILL_ROUNDS").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or(3);
+    let rounds: usize =
+        std::env::var("LOAD_KILL_ROUNDS").ok().and_then(|v| v.parse().ok()).filter(|&n| n > 0).unwrap_or(3);
     let dir = temp_dir("kill9");
     let state = dir.join("state.json");
     let p = Arc::new(optional_pool());
@@ -384,10 +435,12 @@ fn acknowledged_enrollments_survive_kill_9() {
     for round in 0..rounds {
         let emu = Emulator::start(&state);
         let addr = emu.addr.clone();
-        let records: Arc<Vec<Mutex<Enrollment>>> = Arc::new((0..USERS).map(|_| Mutex::new(Enrollment::default())).collect());
+        let records: Arc<Vec<Mutex<Enrollment>>> =
+            Arc::new((0..USERS).map(|_| Mutex::new(Enrollment::default())).collect());
         let preferred = Arc::new(AtomicUsize::new(0));
         let runner = {
-            let (addr, p, stats, records, preferred) = (addr.clone(), p.clone(), stats.clone(), records.clone(), preferred.clone());
+            let (addr, p, stats, records, preferred) =
+                (addr.clone(), p.clone(), stats.clone(), records.clone(), preferred.clone());
             std::thread::spawn(move || {
                 all_at_once(USERS, move |i| {
                     let r = enroll(&addr, &stats, &p, &format!("r{round}u{i}"), &records[i]);
@@ -426,11 +479,18 @@ fn acknowledged_enrollments_survive_kill_9() {
             assert_eq!(got["UserStatus"], "CONFIRMED", "{name}: {got}");
             found[0] += 1;
             if e.verified {
-                assert_eq!(stored["totp_secret"].as_str(), e.secret.as_deref(), "{name}: acknowledged VerifySoftwareToken lost");
+                assert_eq!(
+                    stored["totp_secret"].as_str(),
+                    e.secret.as_deref(),
+                    "{name}: acknowledged VerifySoftwareToken lost"
+                );
                 found[1] += 1;
             }
             if e.preferred {
-                assert_eq!(got["PreferredMfaSetting"], "SOFTWARE_TOKEN_MFA", "{name}: acknowledged SetUserMFAPreference lost: {got}");
+                assert_eq!(
+                    got["PreferredMfaSetting"], "SOFTWARE_TOKEN_MFA",
+                    "{name}: acknowledged SetUserMFAPreference lost: {got}"
+                );
                 found[2] += 1;
             }
         }
@@ -443,7 +503,8 @@ fn acknowledged_enrollments_survive_kill_9() {
     let emu = Emulator::start(&state);
     let addr = emu.addr.clone();
     advance_clock(&addr, 60);
-    let verified: Vec<(String, Enrollment)> = acked.iter().filter(|(_, e)| e.verified).map(|(n, e)| (n.clone(), e.clone())).collect();
+    let verified: Vec<(String, Enrollment)> =
+        acked.iter().filter(|(_, e)| e.verified).map(|(n, e)| (n.clone(), e.clone())).collect();
     for (name, e) in &verified {
         if !e.preferred {
             ok(&addr, &stats, "SetUserMFAPreference", &json!({"AccessToken": e.access_token, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}))
@@ -453,7 +514,8 @@ fn acknowledged_enrollments_survive_kill_9() {
     let signed_in = Arc::new(AtomicUsize::new(0));
     // In waves of USERS, the same concurrency as the rest of the test.
     for wave in verified.chunks(USERS) {
-        let (addr, p, stats, signed_in, wave) = (addr.clone(), p.clone(), stats.clone(), signed_in.clone(), Arc::new(wave.to_vec()));
+        let (addr, p, stats, signed_in, wave) =
+            (addr.clone(), p.clone(), stats.clone(), signed_in.clone(), Arc::new(wave.to_vec()));
         all_at_once(wave.len(), move |i| {
             let (name, e) = &wave[i];
             mfa_sign_in(&addr, &stats, &p, name, e.secret.as_deref().unwrap(), None);
@@ -497,13 +559,28 @@ fn malformed_requests_get_4xx_and_the_process_stays_up() {
     let deep = "[".repeat(100_000).into_bytes();
     let deep_object = format!(r#"{{"AuthParameters":{}}}"#, "{\"a\":".repeat(50_000)).into_bytes();
     let cases: Vec<(&str, Option<String>, Vec<u8>, &str)> = vec![
-        ("wrong type (number for a string)", Some(op("InitiateAuth")), br#"{"AuthFlow":5,"ClientId":true}"#.to_vec(), "SerializationException"),
-        ("wrong type (string for a map)", Some(op("InitiateAuth")), format!(r#"{{"AuthFlow":"USER_SRP_AUTH","ClientId":"{}","AuthParameters":"x"}}"#, p.web).into_bytes(), "SerializationException"),
+        (
+            "wrong type (number for a string)",
+            Some(op("InitiateAuth")),
+            br#"{"AuthFlow":5,"ClientId":true}"#.to_vec(),
+            "SerializationException",
+        ),
+        (
+            "wrong type (string for a map)",
+            Some(op("InitiateAuth")),
+            format!(r#"{{"AuthFlow":"USER_SRP_AUTH","ClientId":"{}","AuthParameters":"x"}}"#, p.web).into_bytes(),
+            "SerializationException",
+        ),
         ("wrong type (array body)", Some(op("GetUser")), b"[1,2,3]".to_vec(), "SerializationException"),
         ("10 MiB body", Some(op("InitiateAuth")), huge, "SerializationException"),
         ("100k nested [", Some(op("InitiateAuth")), deep, "SerializationException"),
         ("50k nested objects", Some(op("RespondToAuthChallenge")), deep_object, "SerializationException"),
-        ("invalid UTF-8", Some(op("InitiateAuth")), b"{\"AuthFlow\":\"\xff\xfe\xc3\x28\"}".to_vec(), "SerializationException"),
+        (
+            "invalid UTF-8",
+            Some(op("InitiateAuth")),
+            b"{\"AuthFlow\":\"\xff\xfe\xc3\x28\"}".to_vec(),
+            "SerializationException",
+        ),
         ("truncated JSON", Some(op("InitiateAuth")), br#"{"AuthFlow":"USER_SRP_AU"#.to_vec(), "SerializationException"),
         ("NUL bytes", Some(op("GetUser")), b"\0\0\0\0".to_vec(), "SerializationException"),
         ("unknown target", Some(op("DropAllTables")), b"{}".to_vec(), "UnknownOperationException"),
@@ -514,13 +591,17 @@ fn malformed_requests_get_4xx_and_the_process_stays_up() {
     ];
     let mut tried = 0;
     for (what, target, body, want) in &cases {
-        let (status, head, payload) = raw(&addr, &head(&addr, target.as_deref(), body.len()), body).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let (status, head, payload) =
+            raw(&addr, &head(&addr, target.as_deref(), body.len()), body).unwrap_or_else(|e| panic!("{what}: {e}"));
         let json: Value = serde_json::from_slice(&payload).unwrap_or(Value::Null);
         // Too large is 413 (the body is not read past 1 MiB); everything else is a plain 400.
         let want_status = if *what == "10 MiB body" { 413 } else { 400 };
         assert_eq!(status, want_status, "{what}: HTTP {status} {json}");
         assert_eq!(json["__type"], *want, "{what}: {json}");
-        assert!(head.to_ascii_lowercase().contains(&format!("x-amzn-errortype: {}", want.to_ascii_lowercase())), "{what}: {head}");
+        assert!(
+            head.to_ascii_lowercase().contains(&format!("x-amzn-errortype: {}", want.to_ascii_lowercase())),
+            "{what}: {head}"
+        );
         assert!(emu.alive(), "{what}: the emulator died");
         tried += 1;
     }

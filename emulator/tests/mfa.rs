@@ -19,21 +19,39 @@ async fn software_token_mfa_challenge_and_code_reuse() {
     assert_eq!(b["ChallengeParameters"]["USER_ID_FOR_SRP"], "totp");
     // Wrong code → CodeMismatchException, session kept for a retry.
     let wrong = if totp_code(TOTP_SECRET, emu.now()) == "000000" { "111111" } else { "000000" };
-    let r = emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &b["Session"], json!({"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": wrong})).await;
+    let r = emu
+        .respond(
+            &p.web,
+            "SOFTWARE_TOKEN_MFA",
+            &b["Session"],
+            json!({"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": wrong}),
+        )
+        .await;
     r.err("CodeMismatchException");
     let code = totp_code(TOTP_SECRET, emu.now());
-    let r = emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &b["Session"], json!({"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": code})).await;
+    let r = emu
+        .respond(
+            &p.web,
+            "SOFTWARE_TOKEN_MFA",
+            &b["Session"],
+            json!({"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": code}),
+        )
+        .await;
     assert!(r.ok()["AuthenticationResult"]["AccessToken"].is_string());
     assert!(r.body.get("Session").is_none());
     // Same code again on a new sign-in: refused while its window lasts.
     let r2 = emu.srp(&p.web, &p.id, "totp", &password("optional", "totp")).await;
     let s2 = r2.ok()["Session"].clone();
-    let r = emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &s2, json!({"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": code})).await;
+    let r = emu
+        .respond(&p.web, "SOFTWARE_TOKEN_MFA", &s2, json!({"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": code}))
+        .await;
     r.err("CodeMismatchException");
     // The next window's code works.
     emu.advance(30);
     let next = totp_code(TOTP_SECRET, emu.now());
-    emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &s2, json!({"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": next})).await.ok();
+    emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &s2, json!({"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": next}))
+        .await
+        .ok();
 }
 
 #[tokio::test]
@@ -45,8 +63,14 @@ async fn totp_accepts_one_step_of_skew_only() {
         let r = emu2.srp(&p.web, &p.id, "totp", &password("optional", "totp")).await;
         let s = r.ok()["Session"].clone();
         let code = totp_code(TOTP_SECRET, emu2.now() + offset);
-        let r = emu2.respond(&p.web, "SOFTWARE_TOKEN_MFA", &s, json!({"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": code})).await;
-        if ok { r.ok(); } else { r.err("CodeMismatchException"); }
+        let r = emu2
+            .respond(&p.web, "SOFTWARE_TOKEN_MFA", &s, json!({"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": code}))
+            .await;
+        if ok {
+            r.ok();
+        } else {
+            r.err("CodeMismatchException");
+        }
     }
     let _ = emu;
 }
@@ -75,7 +99,9 @@ async fn mfa_setup_through_the_session() {
     let r = emu.call("VerifySoftwareToken", json!({"Session": a["Session"], "UserCode": wrong})).await;
     assert_eq!(r.err("EnableSoftwareTokenMFAException"), "Code mismatch and fail enable Software Token MFA");
     let code = totp_code(&secret, emu.now());
-    let r = emu.call("VerifySoftwareToken", json!({"Session": a["Session"], "UserCode": code, "FriendlyDeviceName": "phone"})).await;
+    let r = emu
+        .call("VerifySoftwareToken", json!({"Session": a["Session"], "UserCode": code, "FriendlyDeviceName": "phone"}))
+        .await;
     let v = r.ok().clone();
     assert_eq!(v["Status"], "SUCCESS");
     let r = emu.respond(&p.web, "MFA_SETUP", &v["Session"], json!({"USERNAME": "newbie1"})).await;
@@ -86,7 +112,14 @@ async fn mfa_setup_through_the_session() {
     assert_eq!(r.ok()["ChallengeName"], "SOFTWARE_TOKEN_MFA");
     assert_eq!(r.body["ChallengeParameters"]["FRIENDLY_DEVICE_NAME"], "phone");
     // The enrolment code cannot be replayed on the challenge.
-    let r = emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &r.body["Session"], json!({"USERNAME": "newbie1", "SOFTWARE_TOKEN_MFA_CODE": code})).await;
+    let r = emu
+        .respond(
+            &p.web,
+            "SOFTWARE_TOKEN_MFA",
+            &r.body["Session"],
+            json!({"USERNAME": "newbie1", "SOFTWARE_TOKEN_MFA_CODE": code}),
+        )
+        .await;
     r.err("CodeMismatchException");
     let user = emu.call("GetUser", json!({"AccessToken": tokens["AccessToken"]})).await;
     assert_eq!(user.ok()["UserMFASettingList"], json!(["SOFTWARE_TOKEN_MFA"]));
@@ -121,18 +154,27 @@ async fn enroll_with_access_token_then_prefer_totp() {
     let access = t["AccessToken"].clone();
     // Preference before a verified token is refused.
     let r = emu
-        .call("SetUserMFAPreference", json!({"AccessToken": access, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}))
+        .call(
+            "SetUserMFAPreference",
+            json!({"AccessToken": access, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}),
+        )
         .await;
     r.err("InvalidParameterException");
-    let secret = emu.call("AssociateSoftwareToken", json!({"AccessToken": access})).await.ok()["SecretCode"].as_str().unwrap().to_owned();
+    let secret = emu.call("AssociateSoftwareToken", json!({"AccessToken": access})).await.ok()["SecretCode"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let code = totp_code(&secret, emu.now());
     emu.call("VerifySoftwareToken", json!({"AccessToken": access, "UserCode": code})).await.ok();
     // Verified but not enabled: sign-in still has no MFA in an OPTIONAL pool.
     let r = emu.srp(&p.web, &p.id, "enroll2", &password("optional", "enroll2")).await;
     assert!(r.ok()["AuthenticationResult"].is_object());
-    emu.call("SetUserMFAPreference", json!({"AccessToken": access, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}))
-        .await
-        .ok();
+    emu.call(
+        "SetUserMFAPreference",
+        json!({"AccessToken": access, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}),
+    )
+    .await
+    .ok();
     let user = emu.call("GetUser", json!({"AccessToken": access})).await;
     let u = user.ok();
     assert_eq!(u["Username"], "enroll2");
@@ -142,9 +184,12 @@ async fn enroll_with_access_token_then_prefer_totp() {
     let r = emu.srp(&p.web, &p.id, "enroll2", &password("optional", "enroll2")).await;
     assert_eq!(r.ok()["ChallengeName"], "SOFTWARE_TOKEN_MFA");
     // Disabling turns the challenge off again.
-    emu.call("SetUserMFAPreference", json!({"AccessToken": access, "SoftwareTokenMfaSettings": {"Enabled": false, "PreferredMfa": false}}))
-        .await
-        .ok();
+    emu.call(
+        "SetUserMFAPreference",
+        json!({"AccessToken": access, "SoftwareTokenMfaSettings": {"Enabled": false, "PreferredMfa": false}}),
+    )
+    .await
+    .ok();
     let r = emu.srp(&p.web, &p.id, "enroll2", &password("optional", "enroll2")).await;
     assert!(r.ok()["AuthenticationResult"].is_object());
 }
@@ -163,7 +208,9 @@ async fn pool_without_totp_refuses_association() {
 async fn associate_needs_exactly_one_of_token_or_session() {
     let emu = emulator();
     emu.call("AssociateSoftwareToken", json!({})).await.err("InvalidParameterException");
-    emu.call("AssociateSoftwareToken", json!({"AccessToken": "x", "Session": "y"})).await.err("InvalidParameterException");
+    emu.call("AssociateSoftwareToken", json!({"AccessToken": "x", "Session": "y"}))
+        .await
+        .err("InvalidParameterException");
     emu.call("AssociateSoftwareToken", json!({"AccessToken": "not.a.jwt"})).await.err("NotAuthorizedException");
 }
 
@@ -180,7 +227,9 @@ async fn code_challenge(emu: &Emu, user: &str, name: &str, member: &str, channel
     let code = m["code"].as_str().unwrap();
     assert_eq!(code.len(), 6);
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    emu.respond(&p.web, name, &b["Session"], json!({"USERNAME": user, member: wrong})).await.err("CodeMismatchException");
+    emu.respond(&p.web, name, &b["Session"], json!({"USERNAME": user, member: wrong}))
+        .await
+        .err("CodeMismatchException");
     emu.respond(&p.web, name, &b["Session"], json!({"USERNAME": user, member: code})).await.ok();
 }
 
@@ -200,21 +249,34 @@ async fn select_mfa_type_when_several_enabled_and_none_preferred() {
     let r = emu.srp(&p.web, &p.id, "both", &password("optional", "both")).await;
     let b = r.ok().clone();
     assert_eq!(b["ChallengeName"], "SELECT_MFA_TYPE");
-    let choose: Vec<String> = serde_json::from_str(b["ChallengeParameters"]["MFAS_CAN_CHOOSE"].as_str().unwrap()).unwrap();
+    let choose: Vec<String> =
+        serde_json::from_str(b["ChallengeParameters"]["MFAS_CAN_CHOOSE"].as_str().unwrap()).unwrap();
     assert!(choose.contains(&"SMS_MFA".to_owned()) && choose.contains(&"SOFTWARE_TOKEN_MFA".to_owned()));
-    let r = emu.respond(&p.web, "SELECT_MFA_TYPE", &b["Session"], json!({"USERNAME": "both", "ANSWER": "SOFTWARE_TOKEN_MFA"})).await;
+    let r = emu
+        .respond(&p.web, "SELECT_MFA_TYPE", &b["Session"], json!({"USERNAME": "both", "ANSWER": "SOFTWARE_TOKEN_MFA"}))
+        .await;
     let c = r.ok().clone();
     assert_eq!(c["ChallengeName"], "SOFTWARE_TOKEN_MFA");
     let seed = seed_json();
-    let secret = seed["pools"][0]["users"].as_array().unwrap().iter().find(|u| u["username"] == "both").unwrap()["totpSecret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let secret =
+        seed["pools"][0]["users"].as_array().unwrap().iter().find(|u| u["username"] == "both").unwrap()["totpSecret"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     let code = totp_code(&secret, emu.now());
-    emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &c["Session"], json!({"USERNAME": "both", "SOFTWARE_TOKEN_MFA_CODE": code})).await.ok();
+    emu.respond(
+        &p.web,
+        "SOFTWARE_TOKEN_MFA",
+        &c["Session"],
+        json!({"USERNAME": "both", "SOFTWARE_TOKEN_MFA_CODE": code}),
+    )
+    .await
+    .ok();
     // Choosing SMS instead sends a code.
     let r = emu.srp(&p.web, &p.id, "both", &password("optional", "both")).await;
-    let r = emu.respond(&p.web, "SELECT_MFA_TYPE", &r.body["Session"], json!({"USERNAME": "both", "ANSWER": "SMS_MFA"})).await;
+    let r = emu
+        .respond(&p.web, "SELECT_MFA_TYPE", &r.body["Session"], json!({"USERNAME": "both", "ANSWER": "SMS_MFA"}))
+        .await;
     assert_eq!(r.ok()["ChallengeName"], "SMS_MFA");
     assert_eq!(emu.messages_for("both").await.len(), 1);
 }
@@ -230,10 +292,17 @@ async fn new_password_required() {
     assert_eq!(attrs["email"], "temp@example.com");
     assert_eq!(b["ChallengeParameters"]["requiredAttributes"], "[]");
     // Weak password refused, session kept.
-    let r = emu.respond(&p.web, "NEW_PASSWORD_REQUIRED", &b["Session"], json!({"USERNAME": "temp", "NEW_PASSWORD": "weak"})).await;
+    let r = emu
+        .respond(&p.web, "NEW_PASSWORD_REQUIRED", &b["Session"], json!({"USERNAME": "temp", "NEW_PASSWORD": "weak"}))
+        .await;
     r.err("InvalidPasswordException");
     let r = emu
-        .respond(&p.web, "NEW_PASSWORD_REQUIRED", &b["Session"], json!({"USERNAME": "temp", "NEW_PASSWORD": "Brand-New-Passw0rd!", "userAttributes.name": "Tem P"}))
+        .respond(
+            &p.web,
+            "NEW_PASSWORD_REQUIRED",
+            &b["Session"],
+            json!({"USERNAME": "temp", "NEW_PASSWORD": "Brand-New-Passw0rd!", "userAttributes.name": "Tem P"}),
+        )
         .await;
     let id = claims(r.ok()["AuthenticationResult"]["IdToken"].as_str().unwrap());
     assert_eq!(id["name"], "Tem P");
@@ -252,19 +321,41 @@ async fn required_pool_uses_a_token_verified_with_the_access_token() {
     let s = r.ok()["Session"].clone();
     let a = emu.call("AssociateSoftwareToken", json!({"Session": s})).await.ok().clone();
     let first = a["SecretCode"].as_str().unwrap().to_owned();
-    let v = emu.call("VerifySoftwareToken", json!({"Session": a["Session"], "UserCode": totp_code(&first, emu.now())})).await.ok().clone();
+    let v = emu
+        .call("VerifySoftwareToken", json!({"Session": a["Session"], "UserCode": totp_code(&first, emu.now())}))
+        .await
+        .ok()
+        .clone();
     let t = emu.respond(&p.web, "MFA_SETUP", &v["Session"], json!({"USERNAME": "newbie2"})).await.ok()["AuthenticationResult"].clone();
-    let second = emu.call("AssociateSoftwareToken", json!({"AccessToken": t["AccessToken"]})).await.ok()["SecretCode"].as_str().unwrap().to_owned();
+    let second = emu.call("AssociateSoftwareToken", json!({"AccessToken": t["AccessToken"]})).await.ok()["SecretCode"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     emu.advance(30);
-    emu.call("VerifySoftwareToken", json!({"AccessToken": t["AccessToken"], "UserCode": totp_code(&second, emu.now())})).await.ok();
+    emu.call(
+        "VerifySoftwareToken",
+        json!({"AccessToken": t["AccessToken"], "UserCode": totp_code(&second, emu.now())}),
+    )
+    .await
+    .ok();
     emu.advance(30);
     let r = emu.srp(&p.web, &p.id, "newbie2", &password("required", "newbie2")).await;
     assert_eq!(r.ok()["ChallengeName"], "SOFTWARE_TOKEN_MFA");
     let s = r.body["Session"].clone();
-    emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &s, json!({"USERNAME": "newbie2", "SOFTWARE_TOKEN_MFA_CODE": totp_code(&first, emu.now())}))
-        .await
-        .err("CodeMismatchException");
-    emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &s, json!({"USERNAME": "newbie2", "SOFTWARE_TOKEN_MFA_CODE": totp_code(&second, emu.now())}))
-        .await
-        .ok();
+    emu.respond(
+        &p.web,
+        "SOFTWARE_TOKEN_MFA",
+        &s,
+        json!({"USERNAME": "newbie2", "SOFTWARE_TOKEN_MFA_CODE": totp_code(&first, emu.now())}),
+    )
+    .await
+    .err("CodeMismatchException");
+    emu.respond(
+        &p.web,
+        "SOFTWARE_TOKEN_MFA",
+        &s,
+        json!({"USERNAME": "newbie2", "SOFTWARE_TOKEN_MFA_CODE": totp_code(&second, emu.now())}),
+    )
+    .await
+    .ok();
 }

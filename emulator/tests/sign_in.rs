@@ -122,7 +122,10 @@ async fn unknown_user_and_prevent_user_existence() {
         ids.push(c.body["UserPoolClient"]["ClientId"].as_str().unwrap().to_owned());
     }
     let ghost = |cid: &str| json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": cid, "AuthParameters": {"USERNAME": "ghost", "PASSWORD": "Any-Passw0rd!"}});
-    assert_eq!(emu.call("InitiateAuth", ghost(&ids[0])).await.err("NotAuthorizedException"), "Incorrect username or password.");
+    assert_eq!(
+        emu.call("InitiateAuth", ghost(&ids[0])).await.err("NotAuthorizedException"),
+        "Incorrect username or password."
+    );
     emu.call("InitiateAuth", ghost(&ids[1])).await.err("UserNotFoundException");
     emu.srp(&ids[0], &p.id, "ghost", "Any-Passw0rd!").await.err("NotAuthorizedException");
     emu.srp(&ids[1], &p.id, "ghost", "Any-Passw0rd!").await.err("UserNotFoundException");
@@ -210,9 +213,7 @@ async fn sessions_are_single_use_bound_and_expire() {
     let emu = emulator();
     let p = pool("optional");
     let c = SrpClient::new(&p.id);
-    let start = |name: &str| {
-        json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": name, "SRP_A": c.a_hex()}})
-    };
+    let start = |name: &str| json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": name, "SRP_A": c.a_hex()}});
     let r = emu.call("InitiateAuth", start("plain")).await;
     let body = r.ok().clone();
     let cp = &body["ChallengeParameters"];
@@ -240,7 +241,14 @@ async fn sessions_are_single_use_bound_and_expire() {
     let r = emu.respond(&other_client, "PASSWORD_VERIFIER", &body["Session"], responses.clone()).await;
     assert_eq!(r.err("NotAuthorizedException"), "Invalid session for the user.");
     // Wrong challenge name for the session.
-    let r = emu.respond(&p.web, "SOFTWARE_TOKEN_MFA", &body["Session"], json!({"USERNAME": "plain", "SOFTWARE_TOKEN_MFA_CODE": "123456"})).await;
+    let r = emu
+        .respond(
+            &p.web,
+            "SOFTWARE_TOKEN_MFA",
+            &body["Session"],
+            json!({"USERNAME": "plain", "SOFTWARE_TOKEN_MFA_CODE": "123456"}),
+        )
+        .await;
     r.err("NotAuthorizedException");
     // The genuine answer works once...
     emu.respond(&p.web, "PASSWORD_VERIFIER", &body["Session"], responses.clone()).await.ok();

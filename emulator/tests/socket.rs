@@ -80,14 +80,25 @@ fn post(endpoint: &str, op: &str, body: &Value) -> (u16, Value) {
 
 fn sign_in(endpoint: &str, client_id: &str, pool_id: &str, username: &str, pw: &str) -> Value {
     let c = SrpClient::new(pool_id);
-    let (st, first) = post(endpoint, "InitiateAuth", &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client_id, "AuthParameters": {"USERNAME": username, "SRP_A": c.a_hex()}}));
+    let (st, first) = post(
+        endpoint,
+        "InitiateAuth",
+        &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client_id, "AuthParameters": {"USERNAME": username, "SRP_A": c.a_hex()}}),
+    );
     assert_eq!(st, 200, "{first}");
     let cp = &first["ChallengeParameters"];
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let ts = format_ts(now, false, 0);
     let block = cp["SECRET_BLOCK"].as_str().unwrap();
     let uid = cp["USER_ID_FOR_SRP"].as_str().unwrap();
-    let sig = c.signature(uid, pw, cp["SALT"].as_str().unwrap(), cp["SRP_B"].as_str().unwrap(), &STANDARD.decode(block).unwrap(), &ts);
+    let sig = c.signature(
+        uid,
+        pw,
+        cp["SALT"].as_str().unwrap(),
+        cp["SRP_B"].as_str().unwrap(),
+        &STANDARD.decode(block).unwrap(),
+        &ts,
+    );
     let (st, second) = post(
         endpoint,
         "RespondToAuthChallenge",
@@ -120,9 +131,17 @@ fn serves_on_a_real_socket_and_persists_across_restart() {
     assert_eq!(emu.lines.last().unwrap(), "ready");
 
     let tokens = sign_in(&emu.endpoint, &p.web, &p.id, "plain", &password("optional", "plain"));
-    let (st, _) = post(&emu.endpoint, "AdminCreateUser", &json!({"UserPoolId": p.id, "Username": "persisted", "TemporaryPassword": "Persist-Passw0rd!"}));
+    let (st, _) = post(
+        &emu.endpoint,
+        "AdminCreateUser",
+        &json!({"UserPoolId": p.id, "Username": "persisted", "TemporaryPassword": "Persist-Passw0rd!"}),
+    );
     assert_eq!(st, 200);
-    let (st, _) = post(&emu.endpoint, "AdminSetUserPassword", &json!({"UserPoolId": p.id, "Username": "persisted", "Password": "Persist-Passw0rd!", "Permanent": true}));
+    let (st, _) = post(
+        &emu.endpoint,
+        "AdminSetUserPassword",
+        &json!({"UserPoolId": p.id, "Username": "persisted", "Password": "Persist-Passw0rd!", "Permanent": true}),
+    );
     assert_eq!(st, 200);
     // The state file already holds the change (written before the response).
     let saved = std::fs::read_to_string(&state).unwrap();
@@ -149,7 +168,8 @@ fn serves_on_a_real_socket_and_persists_across_restart() {
 fn help_documents_flags_and_remote_bind_is_refused() {
     let out = Command::new(BIN).arg("--help").output().unwrap();
     let help = String::from_utf8(out.stdout).unwrap();
-    for flag in ["--port", "--host", "--seed", "--state", "--session-ttl", "--max-password-attempts", "--allow-remote"] {
+    for flag in ["--port", "--host", "--seed", "--state", "--session-ttl", "--max-password-attempts", "--allow-remote"]
+    {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
     let out = Command::new(BIN).args(["--host", "0.0.0.0", "--port", "0"]).output().unwrap();
@@ -213,7 +233,11 @@ fn concurrent_enrollments_survive_kill_9() {
         assert_eq!(user["PreferredMfaSetting"], "SOFTWARE_TOKEN_MFA", "load{i}: {user}");
     }
     let c = SrpClient::new(&p.id);
-    let r = ok(&emu2.endpoint, "InitiateAuth", &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": "load3", "SRP_A": c.a_hex()}}));
+    let r = ok(
+        &emu2.endpoint,
+        "InitiateAuth",
+        &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": "load3", "SRP_A": c.a_hex()}}),
+    );
     assert_eq!(r["ChallengeName"], "PASSWORD_VERIFIER");
     drop(emu2);
     let _ = std::fs::remove_dir_all(dir);

@@ -28,7 +28,12 @@ fn verifier_matches_g_to_the_sdk_x() {
     assert!(cases.len() >= 8);
     for c in &cases {
         let salt = salt_bytes(c["saltHex"].as_str().unwrap());
-        let v = srp::verifier(c["poolId"].as_str().unwrap(), c["userIdForSrp"].as_str().unwrap(), c["password"].as_str().unwrap(), &salt);
+        let v = srp::verifier(
+            c["poolId"].as_str().unwrap(),
+            c["userIdForSrp"].as_str().unwrap(),
+            c["password"].as_str().unwrap(),
+            &salt,
+        );
         let expected = srp::generator().modpow(&hex_int(&c["x"]), srp::modulus());
         assert_eq!(v, expected, "{}", c["name"]);
     }
@@ -44,7 +49,13 @@ fn scramble_key_and_signature_match() {
         let key_hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(key_hex, c["key"].as_str().unwrap(), "{name}: key");
         let block = STANDARD.decode(c["secretBlock"].as_str().unwrap()).unwrap();
-        let sig = srp::claim_signature(&key, c["poolId"].as_str().unwrap(), c["userIdForSrp"].as_str().unwrap(), &block, c["timestamp"].as_str().unwrap());
+        let sig = srp::claim_signature(
+            &key,
+            c["poolId"].as_str().unwrap(),
+            c["userIdForSrp"].as_str().unwrap(),
+            &block,
+            c["timestamp"].as_str().unwrap(),
+        );
         assert_eq!(STANDARD.encode(sig), c["signature"].as_str().unwrap(), "{name}: signature");
         assert!(srp::parse_timestamp(c["timestamp"].as_str().unwrap()).is_some(), "{name}: timestamp");
     }

@@ -40,7 +40,8 @@ fn check_svg(svg: &str, title: &str) {
     }
     assert!(!in_tag);
     // The title text is escaped: the raw title only appears verbatim when it has nothing to escape.
-    let needs_escape = title.chars().any(|c| matches!(c, '<' | '>' | '&' | '"' | '\'') || (c.is_control() && c != '\t' && c != '\n'));
+    let needs_escape =
+        title.chars().any(|c| matches!(c, '<' | '>' | '&' | '"' | '\'') || (c.is_control() && c != '\t' && c != '\n'));
     if needs_escape {
         assert!(!svg.contains(&format!(">{title}</title>")), "title not escaped");
     }
@@ -67,7 +68,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(query.starts_with("secret="));
         assert!(uri.is_ascii(), "the URI must be percent-encoded ASCII");
         let secret_param = query.trim_start_matches("secret=").split('&').next().unwrap_or_default();
-        assert!(!secret_param.is_empty() && secret_param.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)));
+        assert!(
+            !secret_param.is_empty()
+                && secret_param.bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+        );
         assert_eq!(query.contains("&issuer="), !issuer.is_empty());
     }
 

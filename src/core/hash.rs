@@ -47,7 +47,9 @@ impl Hasher {
     pub fn new(algo: Algo) -> Hasher {
         let state = match algo {
             Algo::Sha1 => [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0, 0, 0, 0],
-            Algo::Sha256 => [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19],
+            Algo::Sha256 => {
+                [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+            }
         };
         Hasher { algo, state, block: [0; 64], len: 0 }
     }
@@ -88,14 +90,14 @@ impl Hasher {
 
 fn sha256_compress(state: &mut [u32; 8], block: &[u8; 64]) {
     const K: [u32; 64] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
+        0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+        0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
+        0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+        0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
+        0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+        0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
     ];
     let mut w = schedule(block);
     for i in 16..64 {
@@ -112,7 +114,8 @@ fn sha256_compress(state: &mut [u32; 8], block: &[u8; 64]) {
             .wrapping_add((e & f) ^ (!e & g))
             .wrapping_add(k)
             .wrapping_add(wi);
-        let t2 = (a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22)).wrapping_add((a & b) ^ (a & c) ^ (b & c));
+        let t2 =
+            (a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22)).wrapping_add((a & b) ^ (a & c) ^ (b & c));
         v = [t1.wrapping_add(t2), a, b, c, d.wrapping_add(t1), e, f, g];
     }
     for (s, x) in state.iter_mut().zip(v) {
@@ -228,7 +231,10 @@ mod tests {
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
         // RFC 2202 test cases 2 and 6.
-        assert_eq!(hex(&hmac(Algo::Sha1, b"Jefe", &[b"what do ya want ", b"for nothing?"])[..20]), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+        assert_eq!(
+            hex(&hmac(Algo::Sha1, b"Jefe", &[b"what do ya want ", b"for nothing?"])[..20]),
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+        );
         assert_eq!(
             hex(&hmac(Algo::Sha1, &[0xaa; 80], &[b"Test Using Larger Than Block-Size Key - Hash Key First"])[..20]),
             "aa4ae5e15272d00e95705637ce8a3b55ed402112"
@@ -257,7 +263,11 @@ mod tests {
             let key = &data[len / 2..len];
             let mut mac = <::hmac::Hmac<::sha2::Sha256> as KeyInit>::new_from_slice(key).unwrap();
             mac.update(m);
-            assert_eq!(hmac(Algo::Sha256, key, &[a, b]).as_slice(), mac.finalize().into_bytes().as_slice(), "hmac {len}");
+            assert_eq!(
+                hmac(Algo::Sha256, key, &[a, b]).as_slice(),
+                mac.finalize().into_bytes().as_slice(),
+                "hmac {len}"
+            );
             let mut mac = <::hmac::Hmac<::sha1::Sha1> as KeyInit>::new_from_slice(key).unwrap();
             mac.update(m);
             assert_eq!(&hmac(Algo::Sha1, key, &[m])[..20], mac.finalize().into_bytes().as_slice(), "hmac-sha1 {len}");

@@ -34,15 +34,15 @@ use crate::core::secret::Password;
 
 /// N as 768 lowercase hex digits (public: tests and tools compare against it).
 pub const N_HEX: &str = concat!(
-        "ffffffffffffffffc90fdaa22168c234c4c6628b80dc1cd129024e088a67cc74020bbea63b139b22514a08798e3404dd",
-        "ef9519b3cd3a431b302b0a6df25f14374fe1356d6d51c245e485b576625e7ec6f44c42e9a637ed6b0bff5cb6f406b7ed",
-        "ee386bfb5a899fa5ae9f24117c4b1fe649286651ece45b3dc2007cb8a163bf0598da48361c55d39a69163fa8fd24cf5f",
-        "83655d23dca3ad961c62f356208552bb9ed529077096966d670c354e4abc9804f1746c08ca18217c32905e462e36ce3b",
-        "e39e772c180e86039b2783a2ec07a28fb5c55df06f4c52c9de2bcbf6955817183995497cea956ae515d2261898fa0510",
-        "15728e5a8aaac42dad33170d04507a33a85521abdf1cba64ecfb850458dbef0a8aea71575d060c7db3970f85a6e1e4c7",
-        "abf5ae8cdb0933d71e8c94e04a25619dcee3d2261ad2ee6bf12ffa06d98a0864d87602733ec86a64521f2b18177b200c",
-        "bbe117577a615d6c770988c0bad946e208e24fa074e5ab3143db5bfce0fd108e4b82d120a93ad2caffffffffffffffff",
-    );
+    "ffffffffffffffffc90fdaa22168c234c4c6628b80dc1cd129024e088a67cc74020bbea63b139b22514a08798e3404dd",
+    "ef9519b3cd3a431b302b0a6df25f14374fe1356d6d51c245e485b576625e7ec6f44c42e9a637ed6b0bff5cb6f406b7ed",
+    "ee386bfb5a899fa5ae9f24117c4b1fe649286651ece45b3dc2007cb8a163bf0598da48361c55d39a69163fa8fd24cf5f",
+    "83655d23dca3ad961c62f356208552bb9ed529077096966d670c354e4abc9804f1746c08ca18217c32905e462e36ce3b",
+    "e39e772c180e86039b2783a2ec07a28fb5c55df06f4c52c9de2bcbf6955817183995497cea956ae515d2261898fa0510",
+    "15728e5a8aaac42dad33170d04507a33a85521abdf1cba64ecfb850458dbef0a8aea71575d060c7db3970f85a6e1e4c7",
+    "abf5ae8cdb0933d71e8c94e04a25619dcee3d2261ad2ee6bf12ffa06d98a0864d87602733ec86a64521f2b18177b200c",
+    "bbe117577a615d6c770988c0bad946e208e24fa074e5ab3143db5bfce0fd108e4b82d120a93ad2caffffffffffffffff",
+);
 
 /// An integer below 2^3072, little-endian.
 type Int = [u8; BYTES];
@@ -237,13 +237,9 @@ impl SrpClient {
             timestamp,
         )?;
         // The key as 32 hex digits (leading zeros kept, unlike the integers).
-        let key_hex = d.key.iter().flat_map(|b| [b >> 4, b & 0xf]).map(|n| char::from(HEX_DIGITS[usize::from(n)])).collect();
-        let inter = SrpIntermediates {
-            x_hex: min_hex(&*d.x),
-            u_hex: min_hex(&d.u),
-            s_hex: min_hex(&*d.s),
-            key_hex,
-        };
+        let key_hex =
+            d.key.iter().flat_map(|b| [b >> 4, b & 0xf]).map(|n| char::from(HEX_DIGITS[usize::from(n)])).collect();
+        let inter = SrpIntermediates { x_hex: min_hex(&*d.x), u_hex: min_hex(&d.u), s_hex: min_hex(&*d.s), key_hex };
         Ok((claim, inter))
     }
 
@@ -266,7 +262,8 @@ impl SrpClient {
         let b_bytes = parse_hex(srp_b_hex, "SRP_B")?;
         let d = self.derive(pool_name, user_id_for_srp, password, &salt, &b_bytes)?;
 
-        let signature = hmac(Algo::Sha256, 
+        let signature = hmac(
+            Algo::Sha256,
             &*d.key,
             &[pool_name.as_bytes(), user_id_for_srp.as_bytes(), &secret_block, timestamp.as_bytes()],
         );
@@ -626,7 +623,10 @@ mod tests {
         // The doubling it starts from: 2^3072 mod N and one step more.
         let two_3072 = int(&U3072::MAX.wrapping_sub(&U3072::from_be_hex(N_HEX)).wrapping_add(&U3072::ONE));
         assert_eq!(sub(&[0; BYTES], &N).0, two_3072);
-        assert_eq!(double_mod(&two_3072), int(&generator().pow_bounded_exp(&crypto_bigint::U64::from_u64(3073), 64).retrieve()));
+        assert_eq!(
+            double_mod(&two_3072),
+            int(&generator().pow_bounded_exp(&crypto_bigint::U64::from_u64(3073), 64).retrieve())
+        );
     }
 
     #[test]
@@ -707,7 +707,8 @@ mod tests {
     #[test]
     fn a_plus_ux_equals_crypto_bigint() {
         for s in samples() {
-            let (a, u, x): (U1024, U256, U256) = (s.resize(), s.shr_vartime(1024).resize(), s.shr_vartime(2048).resize());
+            let (a, u, x): (U1024, U256, U256) =
+                (s.resize(), s.shr_vartime(1024).resize(), s.shr_vartime(2048).resize());
             let mut a_le = [0u8; 128];
             a_le.copy_from_slice(a.to_le_bytes().as_ref());
             let (mut u_le, mut x_le) = ([0u8; 32], [0u8; 32]);

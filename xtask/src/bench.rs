@@ -53,12 +53,7 @@ pub fn optimize_package(out_dir: &Path) -> Result<()> {
         }
         let tmp = path.with_extension("opt.wasm");
         println!("$ wasm-opt {} {}", WASM_OPT_ARGS.join(" "), path.display());
-        let status = Command::new(&wasm_opt)
-            .arg(&path)
-            .arg("-o")
-            .arg(&tmp)
-            .args(WASM_OPT_ARGS)
-            .status()?;
+        let status = Command::new(&wasm_opt).arg(&path).arg("-o").arg(&tmp).args(WASM_OPT_ARGS).status()?;
         if !status.success() {
             return Err(Error::new(format!("wasm-opt failed on {} ({status})", path.display())));
         }
@@ -190,7 +185,8 @@ fn add_js_layer(out_dir: &Path, target: PkgTarget, testing: bool) -> Result<()> 
             ("init.js", PkgTarget::Bundler) => js.join("bundler/init.js"),
             _ => js.join(file),
         };
-        let text = std::fs::read_to_string(&from).map_err(|e| Error::new(format!("cannot read {}: {e}", from.display())))?;
+        let text =
+            std::fs::read_to_string(&from).map_err(|e| Error::new(format!("cannot read {}: {e}", from.display())))?;
         let mut text = text.replace("__VERSION__", &version);
         if testing && file.starts_with("cognito_totp.") {
             text.push_str("export { srpPasswordClaim, SrpPrepared } from './kernel.js';\n");
@@ -297,10 +293,12 @@ fn ms(v: Option<f64>) -> String {
 /// The Markdown table (with date and machine) that goes between the README markers.
 pub fn figures_table(r: &Value) -> String {
     let mut out = String::new();
-    let machine = |k: &str| r.get("machine").and_then(|m| m.get(k)).map(|v| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    });
+    let machine = |k: &str| {
+        r.get("machine").and_then(|m| m.get(k)).map(|v| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    };
     out.push_str(&format!(
         "Measured {} on {} cores ({}), Chromium {}, median of n = {} after {} warm-up runs (p90 in brackets).\n\n",
         r.get("date").and_then(Value::as_str).map_or("?", |d| d.get(..10).unwrap_or(d)),
@@ -366,9 +364,7 @@ const END: &str = "<!-- bench:end -->";
 pub fn replace_figures(readme: &str, table: &str) -> Result<String> {
     let block = format!("{START}\n{table}{END}");
     match (readme.find(START), readme.find(END)) {
-        (Some(s), Some(e)) if s < e => {
-            Ok(format!("{}{block}{}", &readme[..s], &readme[e + END.len()..]))
-        }
+        (Some(s), Some(e)) if s < e => Ok(format!("{}{block}{}", &readme[..s], &readme[e + END.len()..])),
         (None, None) => {
             let heading = readme
                 .find("## Figures\n")
@@ -392,10 +388,7 @@ fn print_summary(r: &Value) {
             num(r, &["bundle_gzip_bytes", i]).map_or("?".into(), |x| x.to_string()),
         );
     }
-    println!(
-        "cognito-totp after prepare(): {} CPU median",
-        ms(num(r, &["signin_after_prepare", "cpu_ms"]))
-    );
+    println!("cognito-totp after prepare(): {} CPU median", ms(num(r, &["signin_after_prepare", "cpu_ms"])));
     println!("instantiate: {} median", ms(num(r, &["instantiate_ms", "median"])));
     for flow in ["totp_sign_in", "enrollment", "mfa_setup_sign_in"] {
         println!(
@@ -565,7 +558,10 @@ mod tests {
         assert!(!init.contains("from './kernel.js'"), "the bundler loads the wasm itself: {init}");
         assert!(init.contains("export default async function init"), "{init}");
         // wasm-pack's sideEffects name kernel.js, whose import instantiates the wasm: kept.
-        assert_eq!(read_json(&dir.join("package.json")).unwrap()["sideEffects"], json!(["./kernel.js", "./snippets/*"]));
+        assert_eq!(
+            read_json(&dir.join("package.json")).unwrap()["sideEffects"],
+            json!(["./kernel.js", "./snippets/*"])
+        );
         for f in ["cognito_totp.js", "cognito_totp.d.ts"] {
             let text = std::fs::read_to_string(dir.join(f)).unwrap();
             assert!(text.ends_with("export { srpPasswordClaim, SrpPrepared } from './kernel.js';\n"), "{f}: {text}");

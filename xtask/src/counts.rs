@@ -18,8 +18,7 @@ impl Counts {
         self.failed += other.failed;
         self.skipped += other.skipped;
         self.found |= other.found;
-        self.skipped_names
-            .extend(other.skipped_names.iter().cloned());
+        self.skipped_names.extend(other.skipped_names.iter().cloned());
         self.failed_names.extend(other.failed_names.iter().cloned());
     }
 
@@ -68,10 +67,7 @@ pub fn node(output: &str) -> Counts {
     let mut c = Counts::default();
     for line in output.lines() {
         let t = line.trim();
-        let number = |key: &str| {
-            t.strip_prefix(key)
-                .and_then(|n| n.trim().parse::<u64>().ok())
-        };
+        let number = |key: &str| t.strip_prefix(key).and_then(|n| n.trim().parse::<u64>().ok());
         if let Some(n) = number("# pass ") {
             c.found = true;
             c.passed += n;
@@ -84,20 +80,12 @@ pub fn node(output: &str) -> Counts {
                 && (directive.starts_with("SKIP") || directive.starts_with("TODO"))
             {
                 let name = name.split_once(" - ").map_or(name, |(_, n)| n);
-                let reason = directive
-                    .trim_start_matches("SKIP")
-                    .trim_start_matches("TODO")
-                    .trim();
-                c.skipped_names.push(if reason.is_empty() {
-                    name.to_string()
-                } else {
-                    format!("{name}: {reason}")
-                });
+                let reason = directive.trim_start_matches("SKIP").trim_start_matches("TODO").trim();
+                c.skipped_names.push(if reason.is_empty() { name.to_string() } else { format!("{name}: {reason}") });
             }
         } else if let Some(rest) = t.strip_prefix("not ok ") {
             let name = rest.split_once(" - ").map_or(rest, |(_, n)| n);
-            c.failed_names
-                .push(name.split(" # ").next().unwrap_or(name).to_string());
+            c.failed_names.push(name.split(" # ").next().unwrap_or(name).to_string());
         }
     }
     c
@@ -115,36 +103,27 @@ pub fn pytest(output: &str) -> Counts {
             c.skipped_names.push(reason.to_string());
         } else if let Some(rest) = t.strip_prefix("XFAIL ") {
             c.skipped_names.push(format!("expected failure: {rest}"));
-        } else if let Some(rest) = t
-            .strip_prefix("FAILED ")
-            .or_else(|| t.strip_prefix("ERROR "))
-        {
+        } else if let Some(rest) = t.strip_prefix("FAILED ").or_else(|| t.strip_prefix("ERROR ")) {
             c.failed_names.push(rest.to_string());
         }
     }
-    let summary = output
-        .lines()
-        .rev()
-        .map(|l| l.trim().trim_matches('=').trim())
-        .find(|l| {
-            let timed = l.rsplit_once(" in ").is_some_and(|(_, t)| t.ends_with('s'));
-            timed
-                && (l.contains("passed")
-                    || l.contains("failed")
-                    || l.contains("error")
-                    || l.contains("skipped")
-                    || l.starts_with("no tests ran"))
-        });
+    let summary = output.lines().rev().map(|l| l.trim().trim_matches('=').trim()).find(|l| {
+        let timed = l.rsplit_once(" in ").is_some_and(|(_, t)| t.ends_with('s'));
+        timed
+            && (l.contains("passed")
+                || l.contains("failed")
+                || l.contains("error")
+                || l.contains("skipped")
+                || l.starts_with("no tests ran"))
+    });
     if let Some(summary) = summary {
         let summary = summary.rsplit_once(" in ").map_or(summary, |(s, _)| s);
         c.found = true;
-        c.passed = count_before(summary, "passed").unwrap_or(0)
-            + count_before(summary, "xpassed").unwrap_or(0);
+        c.passed = count_before(summary, "passed").unwrap_or(0) + count_before(summary, "xpassed").unwrap_or(0);
         c.failed = count_before(summary, "failed").unwrap_or(0)
             + count_before(summary, "error").unwrap_or(0)
             + count_before(summary, "errors").unwrap_or(0);
-        c.skipped = count_before(summary, "skipped").unwrap_or(0)
-            + count_before(summary, "xfailed").unwrap_or(0);
+        c.skipped = count_before(summary, "skipped").unwrap_or(0) + count_before(summary, "xfailed").unwrap_or(0);
     }
     c
 }
@@ -188,9 +167,7 @@ test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; fini
 
     #[test]
     fn wasm_bindgen_test_runner_summary_parses_like_libtest() {
-        let c = cargo(
-            "test result: ok. 14 passed; 0 failed; 2 ignored; 0 filtered out; finished in 3.10s\n",
-        );
+        let c = cargo("test result: ok. 14 passed; 0 failed; 2 ignored; 0 filtered out; finished in 3.10s\n");
         assert_eq!((c.passed, c.failed, c.skipped), (14, 0, 2));
     }
 
@@ -238,10 +215,7 @@ not ok 3 - signs out
             "..s.F\nSKIPPED [1] e2e/thirdparty/test_cli.py:40: aws CLI missing\nFAILED e2e/thirdparty/test_boto3.py::test_x - AssertionError\n1 failed, 3 passed, 1 skipped in 2.31s\n",
         );
         assert_eq!((c.passed, c.failed, c.skipped, c.found), (3, 1, 1, true));
-        assert_eq!(
-            c.skipped_names,
-            vec!["e2e/thirdparty/test_cli.py:40: aws CLI missing"]
-        );
+        assert_eq!(c.skipped_names, vec!["e2e/thirdparty/test_cli.py:40: aws CLI missing"]);
         assert_eq!(c.failed_names.len(), 1);
 
         let c = pytest("=========== 5 passed, 2 warnings in 0.40s ===========\n");
@@ -254,10 +228,7 @@ not ok 3 - signs out
             "XFAIL e2e/thirdparty/test_cli.py::test_y - emulator lacks Z\n19 passed, 1 xfailed, 2 xpassed in 2.81s\n",
         );
         assert_eq!((c.passed, c.failed, c.skipped), (21, 0, 1));
-        assert_eq!(
-            c.skipped_names,
-            vec!["expected failure: e2e/thirdparty/test_cli.py::test_y - emulator lacks Z"]
-        );
+        assert_eq!(c.skipped_names, vec!["expected failure: e2e/thirdparty/test_cli.py::test_y - emulator lacks Z"]);
 
         let c = pytest("no tests ran in 0.01s\n");
         assert!(c.found);

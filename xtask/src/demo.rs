@@ -19,17 +19,11 @@ struct Options {
 }
 
 fn parse_port(flag: &str, value: Option<&String>) -> Result<u16> {
-    value
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| Error::new(format!("{flag} needs a port number")))
+    value.and_then(|v| v.parse().ok()).ok_or_else(|| Error::new(format!("{flag} needs a port number")))
 }
 
 fn parse(args: &[String]) -> Result<Options> {
-    let mut o = Options {
-        port: 8080,
-        emulator_port: 9229,
-        build: true,
-    };
+    let mut o = Options { port: 8080, emulator_port: 9229, build: true };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -54,11 +48,7 @@ fn pool_label(pool: &Value) -> String {
         Some("ON") => "MFA required".into(),
         Some("OPTIONAL") => "MFA optional".into(),
         Some("OFF") => "No MFA".into(),
-        _ => pool
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("user pool")
-            .to_string(),
+        _ => pool.get("name").and_then(Value::as_str).unwrap_or("user pool").to_string(),
     }
 }
 
@@ -80,51 +70,33 @@ fn user_note(pool: &Value, user: &Value) -> String {
 
 /// The sign-in password a person types: the temporary one for FORCE_CHANGE_PASSWORD users.
 fn user_password(user: &Value) -> Option<&str> {
-    user.get("temporaryPassword")
-        .and_then(Value::as_str)
-        .or_else(|| user.get("password").and_then(Value::as_str))
+    user.get("temporaryPassword").and_then(Value::as_str).or_else(|| user.get("password").and_then(Value::as_str))
 }
 
 /// The demo page's `/config.json` for the emulator (DEVELOPERS.md "Demo page configuration").
 pub fn emulator_config(seed: &Value, announced: &Announcement) -> Value {
     let mut pools = Vec::new();
     let mut users = Vec::new();
-    for pool in seed
-        .get("pools")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for pool in seed.get("pools").and_then(Value::as_array).into_iter().flatten() {
         let Some(key) = pool.get("key").and_then(Value::as_str) else {
             continue;
         };
-        let mine: Vec<_> = announced
-            .clients
-            .iter()
-            .filter(|c| c.pool_key == key)
-            .collect();
+        let mine: Vec<_> = announced.clients.iter().filter(|c| c.pool_key == key).collect();
         // The page is a public client: prefer the `web` client, never one with a secret.
-        let client = mine
-            .iter()
-            .find(|c| c.client_key == "web")
-            .or_else(|| mine.iter().find(|c| c.client_secret.is_none()));
+        let client =
+            mine.iter().find(|c| c.client_key == "web").or_else(|| mine.iter().find(|c| c.client_secret.is_none()));
         let Some(client) = client else { continue };
         pools.push(json!({
             "key": key, "label": pool_label(pool), "poolId": client.pool_id, "clientId": client.client_id,
         }));
-        for user in pool
-            .get("users")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let (Some(username), Some(password)) = (
-                user.get("username").and_then(Value::as_str),
-                user_password(user),
-            ) else {
+        for user in pool.get("users").and_then(Value::as_array).into_iter().flatten() {
+            let (Some(username), Some(password)) = (user.get("username").and_then(Value::as_str), user_password(user))
+            else {
                 continue;
             };
-            users.push(json!({ "pool": key, "username": username, "password": password, "note": user_note(pool, user) }));
+            users.push(
+                json!({ "pool": key, "username": username, "password": password, "note": user_note(pool, user) }),
+            );
         }
     }
     json!({ "endpoint": announced.endpoint, "emulator": true, "pools": pools, "users": users })
@@ -132,10 +104,7 @@ pub fn emulator_config(seed: &Value, announced: &Announcement) -> Value {
 
 /// The region part of a pool id such as `eu-west-1_AbCdEf123`.
 fn region_of(pool_id: &str) -> Option<&str> {
-    pool_id
-        .split_once('_')
-        .map(|(r, _)| r)
-        .filter(|r| !r.is_empty())
+    pool_id.split_once('_').map(|(r, _)| r).filter(|r| !r.is_empty())
 }
 
 pub fn real_pool_config(pool_id: &str, client_id: &str, endpoint: Option<&str>) -> Result<Value> {
@@ -149,9 +118,7 @@ pub fn real_pool_config(pool_id: &str, client_id: &str, endpoint: Option<&str>) 
         }
         _ => {
             let region = region_of(pool_id).ok_or_else(|| {
-                Error::new(format!(
-                    "COGNITO_USER_POOL_ID {pool_id:?} is not REGION_ID; set COGNITO_ENDPOINT"
-                ))
+                Error::new(format!("COGNITO_USER_POOL_ID {pool_id:?} is not REGION_ID; set COGNITO_ENDPOINT"))
             })?;
             format!("https://cognito-idp.{region}.amazonaws.com/")
         }
@@ -164,21 +131,12 @@ pub fn real_pool_config(pool_id: &str, client_id: &str, endpoint: Option<&str>) 
 
 fn grouped(secret: &str) -> String {
     let chars: Vec<char> = secret.chars().collect();
-    chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
+    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
 }
 
 fn print_users(seed: &Value, config: &Value) {
     println!("Demo users:");
-    for user in config
-        .get("users")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for user in config.get("users").and_then(Value::as_array).into_iter().flatten() {
         let field = |k: &str| user.get(k).and_then(Value::as_str).unwrap_or("");
         println!(
             "  pool {:<9} user {:<10} password {:<22} {}",
@@ -188,26 +146,12 @@ fn print_users(seed: &Value, config: &Value) {
             field("note")
         );
     }
-    for pool in seed
-        .get("pools")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        for user in pool
-            .get("users")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let (Some(name), Some(secret)) = (
-                user.get("username").and_then(Value::as_str),
-                user.get("totpSecret").and_then(Value::as_str),
-            ) {
-                println!(
-                    "TOTP secret of {name} (add it to an authenticator app): {}",
-                    grouped(secret)
-                );
+    for pool in seed.get("pools").and_then(Value::as_array).into_iter().flatten() {
+        for user in pool.get("users").and_then(Value::as_array).into_iter().flatten() {
+            if let (Some(name), Some(secret)) =
+                (user.get("username").and_then(Value::as_str), user.get("totpSecret").and_then(Value::as_str))
+            {
+                println!("TOTP secret of {name} (add it to an authenticator app): {}", grouped(secret));
             }
         }
     }
@@ -216,10 +160,7 @@ fn print_users(seed: &Value, config: &Value) {
 pub fn run(args: &[String]) -> Result<ExitCode> {
     let options = parse(args)?;
     if !port_is_free(options.port) {
-        return Err(Error::new(format!(
-            "port {} is busy (another demo?); stop it or pass --port N",
-            options.port
-        )));
+        return Err(Error::new(format!("port {} is busy (another demo?); stop it or pass --port N", options.port)));
     }
     if options.build {
         install::for_demo()?;
@@ -228,16 +169,10 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         return Err(Error::new("www/pkg is not built; run without --no-build"));
     }
 
-    let real = (
-        std::env::var("COGNITO_USER_POOL_ID"),
-        std::env::var("COGNITO_CLIENT_ID"),
-    );
+    let real = (std::env::var("COGNITO_USER_POOL_ID"), std::env::var("COGNITO_CLIENT_ID"));
     let (config, emulator) = if let (Ok(pool_id), Ok(client_id)) = real {
         let endpoint = std::env::var("COGNITO_ENDPOINT").ok();
-        (
-            real_pool_config(&pool_id, &client_id, endpoint.as_deref())?,
-            None,
-        )
+        (real_pool_config(&pool_id, &client_id, endpoint.as_deref())?, None)
     } else {
         // A fixed port keeps the URL people paste into tools stable, so a busy one is an error.
         if options.emulator_port != 0 && !port_is_free(options.emulator_port) {
@@ -255,28 +190,15 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         println!("Emulator log: {}", emu.log.display());
         (config, Some(emu))
     };
-    let endpoint = config
-        .get("endpoint")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let endpoint = config.get("endpoint").and_then(Value::as_str).unwrap_or("").to_string();
     let app = serve::app(root().join("www"), config.to_string(), &endpoint)?;
     println!("Cognito endpoint: {endpoint}");
-    println!(
-        "Demo page: http://127.0.0.1:{}/  (Ctrl-C stops everything)",
-        options.port
-    );
+    println!("Demo page: http://127.0.0.1:{}/  (Ctrl-C stops everything)", options.port);
     serve_until_ctrl_c(app, options.port, emulator)
 }
 
-fn serve_until_ctrl_c(
-    app: axum::Router,
-    port: u16,
-    mut emulator: Option<emulator::Emulator>,
-) -> Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+fn serve_until_ctrl_c(app: axum::Router, port: u16, mut emulator: Option<emulator::Emulator>) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let code = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let emulator_died = async {
@@ -306,10 +228,8 @@ fn serve_until_ctrl_c(
 
 /// Shared with the e2e stage: the seed as JSON.
 pub fn read_seed(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
-    serde_json::from_str(&text)
-        .map_err(|e| Error::new(format!("{} is not JSON: {e}", path.display())))
+    let text = std::fs::read_to_string(path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| Error::new(format!("{} is not JSON: {e}", path.display())))
 }
 
 #[cfg(test)]
@@ -360,15 +280,11 @@ mod tests {
     #[test]
     fn real_pool_endpoint_comes_from_the_region_unless_given() {
         let c = real_pool_config("eu-west-1_AbC123", "client", None).unwrap();
-        assert_eq!(
-            c["endpoint"],
-            "https://cognito-idp.eu-west-1.amazonaws.com/"
-        );
+        assert_eq!(c["endpoint"], "https://cognito-idp.eu-west-1.amazonaws.com/");
         assert_eq!(c["emulator"], false);
         assert!(c.get("users").is_none());
         assert_eq!(c["pools"][0]["poolId"], "eu-west-1_AbC123");
-        let c =
-            real_pool_config("eu-west-1_AbC123", "client", Some("http://127.0.0.1:4566")).unwrap();
+        let c = real_pool_config("eu-west-1_AbC123", "client", Some("http://127.0.0.1:4566")).unwrap();
         assert_eq!(c["endpoint"], "http://127.0.0.1:4566/");
         assert!(real_pool_config("nounderscore", "client", None).is_err());
     }

@@ -31,10 +31,7 @@ impl std::fmt::Debug for ClientLine {
             .field("pool_id", &self.pool_id)
             .field("client_key", &self.client_key)
             .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "<redacted>"),
-            )
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -55,15 +52,7 @@ impl Announcement {
                 self.endpoint = (*url).to_string();
                 Ok(false)
             }
-            [
-                "pool",
-                pool_key,
-                pool_id,
-                "client",
-                client_key,
-                client_id,
-                rest @ ..,
-            ] if rest.len() <= 1 => {
+            ["pool", pool_key, pool_id, "client", client_key, client_id, rest @ ..] if rest.len() <= 1 => {
                 self.clients.push(ClientLine {
                     pool_key: (*pool_key).to_string(),
                     pool_id: (*pool_id).to_string(),
@@ -73,9 +62,9 @@ impl Announcement {
                 });
                 Ok(false)
             }
-            ["ready"] if self.endpoint.is_empty() => Err(Error::new(
-                "the emulator said `ready` before printing its endpoint",
-            )),
+            ["ready"] if self.endpoint.is_empty() => {
+                Err(Error::new("the emulator said `ready` before printing its endpoint"))
+            }
             ["ready"] => Ok(true),
             // Anything else (a log line that slipped onto stdout) is not part of the contract.
             _ => Ok(false),
@@ -86,9 +75,7 @@ impl Announcement {
     pub fn test_config(&self, backend: &str) -> Value {
         let mut pools = Map::new();
         for c in &self.clients {
-            let pool = pools
-                .entry(c.pool_key.clone())
-                .or_insert_with(|| json!({ "poolId": c.pool_id, "clients": {} }));
+            let pool = pools.entry(c.pool_key.clone()).or_insert_with(|| json!({ "poolId": c.pool_id, "clients": {} }));
             let mut client = json!({ "clientId": c.client_id });
             if let (Some(secret), Some(obj)) = (&c.client_secret, client.as_object_mut()) {
                 obj.insert("clientSecret".into(), json!(secret));
@@ -112,31 +99,20 @@ pub struct Emulator {
 pub fn build() -> Result<()> {
     println!("$ cargo build -p cognito-emulator");
     let status = Command::new("cargo")
-        .args([
-            "build",
-            "-p",
-            "cognito-emulator",
-            "--bin",
-            "cognito-emulator",
-        ])
+        .args(["build", "-p", "cognito-emulator", "--bin", "cognito-emulator"])
         .current_dir(root())
         .status()?;
     if status.success() {
         Ok(())
     } else {
-        Err(Error::new(format!(
-            "cargo build -p cognito-emulator failed ({status})"
-        )))
+        Err(Error::new(format!("cargo build -p cognito-emulator failed ({status})")))
     }
 }
 
 /// Starts the (already built) emulator and waits for `ready`. `port` 0 lets it choose.
 pub fn start(seed: &Path, port: u16, log_name: &str) -> Result<Emulator> {
     if !seed.exists() {
-        return Err(Error::new(format!(
-            "seed file {} does not exist yet",
-            seed.display()
-        )));
+        return Err(Error::new(format!("seed file {} does not exist yet", seed.display())));
     }
     let binary = target_dir().join("debug/cognito-emulator");
     let log = logs_dir()?.join(format!("{log_name}.log"));
@@ -216,11 +192,7 @@ pub fn start(seed: &Path, port: u16, log_name: &str) -> Result<Emulator> {
             }
         }
     }
-    Ok(Emulator {
-        guard,
-        announced,
-        log,
-    })
+    Ok(Emulator { guard, announced, log })
 }
 
 #[cfg(test)]

@@ -75,10 +75,7 @@ pub fn install_cargo_fuzz() -> Result<()> {
         return Ok(());
     }
     println!("[install] cargo-fuzz … installing");
-    let ok = Command::new("cargo")
-        .args(["install", "cargo-fuzz", "--locked"])
-        .status()
-        .is_ok_and(|s| s.success());
+    let ok = Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]).status().is_ok_and(|s| s.success());
     if !ok {
         return Err(Error::new("installing cargo-fuzz failed; run by hand: cargo install cargo-fuzz --locked"));
     }
@@ -137,7 +134,9 @@ fn run_target(target: &'static str, seconds: u64, corpus: &Path) -> Result<FuzzR
     let mut run = parse_libfuzzer(target, &output);
     run.failure = match status {
         Some(s) if s.success() => None,
-        Some(s) => Some(crash_summary(&output).unwrap_or_else(|| format!("cargo fuzz exited with {s}; see {}", log_path.display()))),
+        Some(s) => Some(
+            crash_summary(&output).unwrap_or_else(|| format!("cargo fuzz exited with {s}; see {}", log_path.display())),
+        ),
         None => Some(format!("did not finish within {}s", limit.as_secs())),
     };
     Ok(run)
@@ -182,9 +181,7 @@ fn crash_summary(output: &str) -> Option<String> {
     });
     match (panic, artifact) {
         (None, None) => None,
-        (p, a) => Some(
-            [p, next, a].into_iter().flatten().collect::<Vec<_>>().join(" | "),
-        ),
+        (p, a) => Some([p, next, a].into_iter().flatten().collect::<Vec<_>>().join(" | ")),
     }
 }
 
@@ -222,10 +219,9 @@ pub fn fuzz(args: &[String]) -> Result<ExitCode> {
             }
             "--target" => {
                 let v = it.next().ok_or_else(|| Error::new("--target needs a name"))?;
-                let t = TARGETS
-                    .iter()
-                    .find(|t| **t == v.as_str())
-                    .ok_or_else(|| Error::new(format!("unknown fuzz target `{v}` (targets: {})", TARGETS.join(", "))))?;
+                let t = TARGETS.iter().find(|t| **t == v.as_str()).ok_or_else(|| {
+                    Error::new(format!("unknown fuzz target `{v}` (targets: {})", TARGETS.join(", ")))
+                })?;
                 only.push(t);
             }
             other => return Err(Error::new(format!("unknown fuzz option `{other}`"))),
@@ -281,8 +277,16 @@ pub fn fuzz_smoke() -> Result<Counts> {
 /// `cargo test -p cognito-emulator --test load` (not part of `cargo test --workspace`: `test = false`).
 fn load_command() -> Command {
     let mut cmd = Command::new("cargo");
-    cmd.current_dir(root())
-        .args(["test", "-p", "cognito-emulator", "--test", "load", "--", "--nocapture", "--test-threads=1"]);
+    cmd.current_dir(root()).args([
+        "test",
+        "-p",
+        "cognito-emulator",
+        "--test",
+        "load",
+        "--",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
     cmd
 }
 

@@ -50,34 +50,21 @@ fn install(step: &str, by_hand: &str, cmd: &mut Command) -> Result<()> {
             progress(step, "installed");
             Ok(())
         }
-        Ok(s) => Err(Error::new(format!(
-            "installing {step} failed ({s}); run this by hand: {by_hand}"
-        ))),
-        Err(e) => Err(Error::new(format!(
-            "installing {step} failed ({e}); run this by hand: {by_hand}"
-        ))),
+        Ok(s) => Err(Error::new(format!("installing {step} failed ({s}); run this by hand: {by_hand}"))),
+        Err(e) => Err(Error::new(format!("installing {step} failed ({e}); run this by hand: {by_hand}"))),
     }
 }
 
 /// stdout of a command when it runs and succeeds; `None` when it is missing or fails.
 fn output_of(program: &str, args: &[&str]) -> Option<String> {
-    let out = Command::new(program)
-        .args(args)
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = Command::new(program).args(args).stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn wasm_target() -> Result<()> {
     let step = "wasm32 target";
     let installed = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if installed
-        .lines()
-        .any(|l| l.trim() == "wasm32-unknown-unknown")
-    {
+    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
         progress(step, "present");
         return Ok(());
     }
@@ -106,8 +93,8 @@ pub fn locked_version(lock: &str, package: &str) -> Option<String> {
 fn wasm_bindgen_cli() -> Result<()> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock"))
         .map_err(|e| Error::new(format!("cannot read Cargo.lock: {e}")))?;
-    let version = locked_version(&lock, "wasm-bindgen")
-        .ok_or_else(|| Error::new("Cargo.lock has no wasm-bindgen entry"))?;
+    let version =
+        locked_version(&lock, "wasm-bindgen").ok_or_else(|| Error::new("Cargo.lock has no wasm-bindgen entry"))?;
     let step = format!("wasm-bindgen-cli {version}");
     let have = output_of("wasm-bindgen", &["--version"]).unwrap_or_default();
     if have.split_whitespace().nth(1) == Some(version.as_str()) {
@@ -116,11 +103,7 @@ fn wasm_bindgen_cli() -> Result<()> {
     }
     // Not --locked: the CLI's own lock file wants crates newer than this registry mirror has.
     let by_hand = format!("cargo install wasm-bindgen-cli --version {version}");
-    install(
-        &step,
-        &by_hand,
-        Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]),
-    )
+    install(&step, &by_hand, Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]))
 }
 
 fn wasm_pack() -> Result<()> {
@@ -129,11 +112,7 @@ fn wasm_pack() -> Result<()> {
         progress(step, "present");
         return Ok(());
     }
-    install(
-        step,
-        "cargo install wasm-pack --locked",
-        Command::new("cargo").args(["install", "wasm-pack", "--locked"]),
-    )
+    install(step, "cargo install wasm-pack --locked", Command::new("cargo").args(["install", "wasm-pack", "--locked"]))
 }
 
 fn is_root() -> bool {
@@ -160,11 +139,7 @@ fn system_packages() -> Result<()> {
         c
     };
     cmd.env("DEBIAN_FRONTEND", "noninteractive");
-    let by_hand = if is_root() {
-        script.to_string()
-    } else {
-        format!("sudo sh -c '{script}'")
-    };
+    let by_hand = if is_root() { script.to_string() } else { format!("sudo sh -c '{script}'") };
     install(step, &by_hand, &mut cmd)
 }
 
@@ -193,11 +168,7 @@ fn npm_ci(step: &str, dir: &str) -> Result<()> {
         progress(step, "present");
         return Ok(());
     }
-    install(
-        step,
-        &format!("cd {dir} && npm ci"),
-        Command::new("npm").arg("ci").current_dir(&pkg_dir),
-    )
+    install(step, &format!("cd {dir} && npm ci"), Command::new("npm").arg("ci").current_dir(&pkg_dir))
 }
 
 fn python_venv() -> Result<()> {
@@ -207,20 +178,13 @@ fn python_venv() -> Result<()> {
     let hash = format!("{:x}", Sha256::digest(&requirements));
     let venv = target_dir().join("venv");
     let python = venv.join("bin/python");
-    let by_hand = format!(
-        "python3 -m venv {v} && {v}/bin/pip install -r e2e/requirements.txt",
-        v = venv.display()
-    );
+    let by_hand = format!("python3 -m venv {v} && {v}/bin/pip install -r e2e/requirements.txt", v = venv.display());
 
     let step = "python venv (target/venv)";
     if python.exists() {
         progress(step, "present");
     } else {
-        install(
-            step,
-            &by_hand,
-            Command::new("python3").arg("-m").arg("venv").arg(&venv),
-        )?;
+        install(step, &by_hand, Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
     }
 
     // The stamp holds the hash of the requirements last installed, so an edit reinstalls.
@@ -231,15 +195,7 @@ fn python_venv() -> Result<()> {
         return Ok(());
     }
     let mut pip = Command::new(&python);
-    pip.args([
-        "-m",
-        "pip",
-        "install",
-        "--disable-pip-version-check",
-        "-q",
-        "-r",
-    ])
-    .arg(&requirements_path);
+    pip.args(["-m", "pip", "install", "--disable-pip-version-check", "-q", "-r"]).arg(&requirements_path);
     install(step, &by_hand, &mut pip)?;
     std::fs::write(&stamp, hash)?;
     Ok(())
@@ -254,23 +210,14 @@ mod tests {
     fn reads_the_locked_version_of_the_named_package_only() {
         let lock = "[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.50\"\n\n\
                     [[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\nsource = \"x\"\n";
-        assert_eq!(
-            locked_version(lock, "wasm-bindgen").as_deref(),
-            Some("0.2.130")
-        );
-        assert_eq!(
-            locked_version(lock, "wasm-bindgen-futures").as_deref(),
-            Some("0.4.50")
-        );
+        assert_eq!(locked_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(locked_version(lock, "wasm-bindgen-futures").as_deref(), Some("0.4.50"));
         assert_eq!(locked_version(lock, "serde"), None);
     }
 
     #[test]
     fn the_workspace_lock_pins_wasm_bindgen() {
         let lock = std::fs::read_to_string(root().join("Cargo.lock")).unwrap_or_default();
-        assert_eq!(
-            locked_version(&lock, "wasm-bindgen").as_deref(),
-            Some("0.2.130")
-        );
+        assert_eq!(locked_version(&lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
     }
 }

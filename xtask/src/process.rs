@@ -36,8 +36,7 @@ pub fn http_ok(port: u16, path: &str) -> bool {
         return false;
     };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let request =
-        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
     if stream.write_all(request.as_bytes()).is_err() {
         return false;
     }
@@ -73,23 +72,11 @@ pub fn run_logged(cmd: &mut Command, log: &Path, timeout: Duration) -> Result<Ou
     let mut readers = 0;
     if let Some(out) = child.stdout.take() {
         readers += 1;
-        pump(
-            out,
-            false,
-            Arc::clone(&file),
-            Arc::clone(&collected),
-            done_tx.clone(),
-        );
+        pump(out, false, Arc::clone(&file), Arc::clone(&collected), done_tx.clone());
     }
     if let Some(err) = child.stderr.take() {
         readers += 1;
-        pump(
-            err,
-            true,
-            Arc::clone(&file),
-            Arc::clone(&collected),
-            done_tx.clone(),
-        );
+        pump(err, true, Arc::clone(&file), Arc::clone(&collected), done_tx.clone());
     }
     drop(done_tx);
     let started = Instant::now();
@@ -109,21 +96,14 @@ pub fn run_logged(cmd: &mut Command, log: &Path, timeout: Duration) -> Result<Ou
             break;
         }
     }
-    let output = collected
-        .lock()
-        .map(|s| s.clone())
-        .unwrap_or_else(|e| e.into_inner().clone());
+    let output = collected.lock().map(|s| s.clone()).unwrap_or_else(|e| e.into_inner().clone());
     let summary = match (&status, timed_out) {
         (_, true) => format!("timed out after {}s", timeout.as_secs()),
         (Some(s), false) => s.to_string(),
         (None, false) => "unknown exit status".to_string(),
     };
     let success = !timed_out && status.is_some_and(|s| s.success());
-    Ok(Outcome {
-        success,
-        output,
-        summary,
-    })
+    Ok(Outcome { success, output, summary })
 }
 
 fn describe(cmd: &Command) -> String {
@@ -173,10 +153,7 @@ pub struct ServerGuard {
 
 impl ServerGuard {
     pub fn new(name: impl Into<String>, child: Child) -> Self {
-        Self {
-            name: name.into(),
-            child,
-        }
+        Self { name: name.into(), child }
     }
 
     /// `Some(status text)` once the server has exited on its own.
@@ -192,10 +169,7 @@ impl Drop for ServerGuard {
         }
         // SIGTERM first so servers can flush their logs and remove temporary state.
         let pid = self.child.id().to_string();
-        let _ = Command::new("kill")
-            .args(["-TERM", &pid])
-            .stderr(Stdio::null())
-            .status();
+        let _ = Command::new("kill").args(["-TERM", &pid]).stderr(Stdio::null()).status();
         let deadline = Instant::now() + Duration::from_secs(3);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -217,28 +191,17 @@ pub fn tail(path: &Path, n: usize) -> String {
 }
 
 /// Polls `ready` until it holds or `timeout` passes, failing early if the server exits.
-pub fn wait_until(
-    guard: &mut ServerGuard,
-    timeout: Duration,
-    mut ready: impl FnMut() -> bool,
-) -> Result<()> {
+pub fn wait_until(guard: &mut ServerGuard, timeout: Duration, mut ready: impl FnMut() -> bool) -> Result<()> {
     let deadline = Instant::now() + timeout;
     loop {
         if ready() {
             return Ok(());
         }
         if let Some(status) = guard.exited() {
-            return Err(Error::new(format!(
-                "{} exited before it was ready ({status})",
-                guard.name
-            )));
+            return Err(Error::new(format!("{} exited before it was ready ({status})", guard.name)));
         }
         if Instant::now() > deadline {
-            return Err(Error::new(format!(
-                "{} was not ready after {}s",
-                guard.name,
-                timeout.as_secs()
-            )));
+            return Err(Error::new(format!("{} was not ready after {}s", guard.name, timeout.as_secs())));
         }
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -272,12 +235,7 @@ mod tests {
     fn run_logged_kills_a_command_that_overruns() {
         let log = std::env::temp_dir().join(format!("xtask-timeout-{}.log", std::process::id()));
         let started = Instant::now();
-        let outcome = run_logged(
-            Command::new("sleep").arg("30"),
-            &log,
-            Duration::from_millis(300),
-        )
-        .unwrap();
+        let outcome = run_logged(Command::new("sleep").arg("30"), &log, Duration::from_millis(300)).unwrap();
         assert!(!outcome.success);
         assert!(outcome.summary.contains("timed out"));
         assert!(started.elapsed() < Duration::from_secs(10));
@@ -289,11 +247,7 @@ mod tests {
         let child = Command::new("sleep").arg("60").spawn().unwrap();
         let pid = child.id();
         drop(ServerGuard::new("sleep", child));
-        let alive = Command::new("kill")
-            .args(["-0", &pid.to_string()])
-            .stderr(Stdio::null())
-            .status()
-            .unwrap();
+        let alive = Command::new("kill").args(["-0", &pid.to_string()]).stderr(Stdio::null()).status().unwrap();
         assert!(!alive.success(), "process {pid} still running");
     }
 
@@ -305,8 +259,7 @@ mod tests {
             let (mut s, _) = listener.accept().unwrap();
             let mut buf = [0u8; 256];
             let _ = s.read(&mut buf).unwrap();
-            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-                .unwrap();
+            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").unwrap();
         });
         assert!(http_ok(port, "/health"));
         server.join().unwrap();

@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use axum::Router;
 use axum::http::HeaderValue;
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
-    X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::routing::get;
 use tower_http::services::ServeDir;
@@ -43,34 +42,17 @@ pub fn app(www: PathBuf, config_json: String, endpoint: &str) -> Result<Router> 
     Ok(Router::new()
         .route("/config.json", get(config))
         .fallback_service(ServeDir::new(www))
-        .layer(SetResponseHeaderLayer::overriding(
-            CONTENT_SECURITY_POLICY,
-            csp,
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::overriding(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         // A rebuilt www/pkg must be picked up on reload, never a stale cached module.
-        .layer(SetResponseHeaderLayer::overriding(
-            CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        )))
+        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store"))))
 }
 
 /// Serves `app` on an already bound listener until the future is dropped.
 pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> Result<()> {
-    axum::serve(listener, app)
-        .await
-        .map_err(|e| Error::new(format!("static server failed: {e}")))
+    axum::serve(listener, app).await.map_err(|e| Error::new(format!("static server failed: {e}")))
 }
 
 /// A static server on its own runtime thread, for the test stages; dropping it stops the server.
@@ -81,10 +63,7 @@ pub struct Background {
 
 impl Background {
     pub fn start(app: Router, port: u16) -> Result<Self> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
         let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))?;
         let port = listener.local_addr()?.port();
         runtime.spawn(async move {
@@ -92,10 +71,7 @@ impl Background {
                 eprintln!("[xtask] {e}");
             }
         });
-        Ok(Self {
-            port,
-            runtime: Some(runtime),
-        })
+        Ok(Self { port, runtime: Some(runtime) })
     }
 }
 
@@ -118,11 +94,8 @@ mod tests {
     use tower::ServiceExt;
 
     fn www() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "xtask-www-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("xtask-www-{}-{:?}", std::process::id(), std::thread::current().id()));
         std::fs::create_dir_all(dir.join("pkg")).unwrap();
         std::fs::write(dir.join("index.html"), "<!doctype html><title>t</title>").unwrap();
         std::fs::write(dir.join("pkg/cognito_totp_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
@@ -131,10 +104,7 @@ mod tests {
     }
 
     async fn get(app: &Router, path: &str) -> axum::http::Response<Body> {
-        app.clone()
-            .oneshot(Request::get(path).body(Body::empty()).unwrap())
-            .await
-            .unwrap()
+        app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap()
     }
 
     #[test]
@@ -158,27 +128,13 @@ mod tests {
         assert_eq!(h[X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert_eq!(h[REFERRER_POLICY], "no-referrer");
         let csp = h[CONTENT_SECURITY_POLICY].to_str().unwrap();
-        assert!(
-            csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
-            "{csp}"
-        );
-        assert!(
-            csp.contains("connect-src 'self' http://127.0.0.1:9229;"),
-            "{csp}"
-        );
-        assert!(
-            csp.contains("object-src 'none'") && csp.contains("frame-ancestors 'none'"),
-            "{csp}"
-        );
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"), "{csp}");
+        assert!(csp.contains("connect-src 'self' http://127.0.0.1:9229;"), "{csp}");
+        assert!(csp.contains("object-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
         assert!(!csp.contains("unsafe-inline"), "{csp}");
 
         let js = get(&app, "/pkg/cognito_totp.js").await;
-        assert!(
-            js.headers()[CONTENT_TYPE]
-                .to_str()
-                .unwrap()
-                .contains("javascript")
-        );
+        assert!(js.headers()[CONTENT_TYPE].to_str().unwrap().contains("javascript"));
         std::fs::remove_dir_all(dir).unwrap();
     }
 
@@ -189,12 +145,7 @@ mod tests {
         let app = app(dir.clone(), config.into(), "http://127.0.0.1:1/").unwrap();
         let index = get(&app, "/").await;
         assert_eq!(index.status(), StatusCode::OK);
-        assert!(
-            index.headers()[CONTENT_TYPE]
-                .to_str()
-                .unwrap()
-                .starts_with("text/html")
-        );
+        assert!(index.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
         assert!(index.headers().contains_key(CONTENT_SECURITY_POLICY));
 
         let res = get(&app, "/config.json").await;
@@ -203,21 +154,14 @@ mod tests {
         assert_eq!(&body[..], config.as_bytes());
 
         assert_eq!(get(&app, "/nope.js").await.status(), StatusCode::NOT_FOUND);
-        assert_eq!(
-            get(&app, "/../Cargo.toml").await.status(),
-            StatusCode::NOT_FOUND
-        );
+        assert_eq!(get(&app, "/../Cargo.toml").await.status(), StatusCode::NOT_FOUND);
         std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn background_server_answers_on_a_real_socket() {
         let dir = www();
-        let server = Background::start(
-            app(dir.clone(), "{}".into(), "http://127.0.0.1:1/").unwrap(),
-            0,
-        )
-        .unwrap();
+        let server = Background::start(app(dir.clone(), "{}".into(), "http://127.0.0.1:1/").unwrap(), 0).unwrap();
         assert!(crate::process::http_ok(server.port, "/config.json"));
         let port = server.port;
         drop(server);

@@ -20,29 +20,13 @@ const MINUTE: Duration = Duration::from_secs(60);
 /// (number, name, what it runs) in run order.
 const STAGES: [(u8, &str, &str); 8] = [
     (1, "native", "cargo test --workspace"),
-    (
-        2,
-        "browser",
-        "wasm-bindgen tests, js/test (Node) and e2e/client (headless Chromium) against the emulator",
-    ),
-    (
-        3,
-        "ministack",
-        "e2e/client/flows.test.mjs against ministack",
-    ),
+    (2, "browser", "wasm-bindgen tests, js/test (Node) and e2e/client (headless Chromium) against the emulator"),
+    (3, "ministack", "e2e/client/flows.test.mjs against ministack"),
     (4, "e2e", "playwright through www/ against the emulator"),
     (5, "thirdparty", "third-party clients against the emulator"),
-    (
-        6,
-        "package",
-        "the bundler package, its package.json and the typings check",
-    ),
+    (6, "package", "the bundler package, its package.json and the typings check"),
     (7, "fuzz", "each cargo-fuzz target for 8 s (nightly)"),
-    (
-        8,
-        "load",
-        "emulator: 200 concurrent sign-ins, kill -9, malformed input",
-    ),
+    (8, "load", "emulator: 200 concurrent sign-ins, kill -9, malformed input"),
 ];
 
 #[derive(Default)]
@@ -65,10 +49,7 @@ impl StageResult {
     fn record(&mut self, what: &str, outcome: &crate::process::Outcome, counts: Counts) {
         self.not_run.extend(counts::not_run(&outcome.output));
         if !counts.found {
-            self.problems.push(format!(
-                "{what}: no test summary in its output ({})",
-                outcome.summary
-            ));
+            self.problems.push(format!("{what}: no test summary in its output ({})", outcome.summary));
         } else if counts.total() == 0 {
             self.problems.push(format!("{what}: ran no tests"));
         } else if !outcome.success && counts.failed == 0 {
@@ -84,29 +65,20 @@ struct Options {
 }
 
 fn parse(args: &[String]) -> Result<Options> {
-    let mut o = Options {
-        stages: Vec::new(),
-        install: true,
-    };
+    let mut o = Options { stages: Vec::new(), install: true };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--stage" | "--only" => {
-                let v = it
-                    .next()
-                    .ok_or_else(|| Error::new("--stage needs a stage name or number"))?;
+                let v = it.next().ok_or_else(|| Error::new("--stage needs a stage name or number"))?;
                 for part in v.split(',') {
                     let n = STAGES
                         .iter()
                         .find(|(n, name, _)| *name == part || n.to_string() == part)
                         .map(|(n, _, _)| *n)
                         .ok_or_else(|| {
-                            let names: Vec<_> =
-                                STAGES.iter().map(|(n, s, _)| format!("{n}={s}")).collect();
-                            Error::new(format!(
-                                "unknown stage `{part}` (stages: {})",
-                                names.join(", ")
-                            ))
+                            let names: Vec<_> = STAGES.iter().map(|(n, s, _)| format!("{n}={s}")).collect();
+                            Error::new(format!("unknown stage `{part}` (stages: {})", names.join(", ")))
                         })?;
                     o.stages.push(n);
                 }
@@ -134,10 +106,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         }
         println!("\n==== stage {n}: {name} — {what}");
         let t = Instant::now();
-        let mut result = StageResult {
-            name,
-            ..StageResult::default()
-        };
+        let mut result = StageResult { name, ..StageResult::default() };
         let outcome = match n {
             1 => native(&mut result),
             2 => browser(&mut result),
@@ -152,10 +121,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
             result.problems.push(format!("could not run: {e}"));
         }
         result.elapsed = t.elapsed();
-        println!(
-            "==== stage {n}: {name} done in {}s",
-            result.elapsed.as_secs()
-        );
+        println!("==== stage {n}: {name} done in {}s", result.elapsed.as_secs());
         results.push(result);
     }
     Ok(report(&results, started.elapsed()))
@@ -163,18 +129,11 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
 
 fn report(results: &[StageResult], elapsed: Duration) -> ExitCode {
     println!("\n==== summary ({}s)", elapsed.as_secs());
-    println!(
-        "{:<11} {:>7} {:>7} {:>8} {:>6}  result",
-        "stage", "passed", "failed", "skipped", "time"
-    );
+    println!("{:<11} {:>7} {:>7} {:>8} {:>6}  result", "stage", "passed", "failed", "skipped", "time");
     let mut total = Counts::default();
     let mut failed = 0;
     for r in results {
-        let verdict = if r.failed() == 0 {
-            "ok".to_string()
-        } else {
-            "FAILED".to_string()
-        };
+        let verdict = if r.failed() == 0 { "ok".to_string() } else { "FAILED".to_string() };
         println!(
             "{:<11} {:>7} {:>7} {:>8} {:>5}s  {verdict}",
             r.name,
@@ -199,51 +158,31 @@ fn report(results: &[StageResult], elapsed: Duration) -> ExitCode {
             println!("  - {}: {name}", r.name);
         }
     }
-    let skipped_names: Vec<(&str, &String)> = results
-        .iter()
-        .flat_map(|r| r.counts.skipped_names.iter().map(move |s| (r.name, s)))
-        .collect();
+    let skipped_names: Vec<(&str, &String)> =
+        results.iter().flat_map(|r| r.counts.skipped_names.iter().map(move |s| (r.name, s))).collect();
     if total.skipped > 0 || !skipped_names.is_empty() {
         println!("skipped:");
         for (stage, name) in &skipped_names {
             println!("  - {stage}: {name}");
         }
         if (skipped_names.len() as u64) < total.skipped {
-            println!(
-                "  - ({} more without a name in the tool's output)",
-                total.skipped - skipped_names.len() as u64
-            );
+            println!("  - ({} more without a name in the tool's output)", total.skipped - skipped_names.len() as u64);
         }
     }
-    let not_run: Vec<(&str, &String)> = results
-        .iter()
-        .flat_map(|r| r.not_run.iter().map(move |s| (r.name, s)))
-        .collect();
+    let not_run: Vec<(&str, &String)> =
+        results.iter().flat_map(|r| r.not_run.iter().map(move |s| (r.name, s))).collect();
     if !not_run.is_empty() {
-        println!(
-            "not run ({} paths this backend cannot do, as the tests report them):",
-            not_run.len()
-        );
+        println!("not run ({} paths this backend cannot do, as the tests report them):", not_run.len());
         for (stage, line) in not_run {
-            println!(
-                "  - {stage}: {}",
-                line.trim_start_matches("NOT RUN:").trim()
-            );
+            println!("  - {stage}: {}", line.trim_start_matches("NOT RUN:").trim());
         }
     }
     if total.skipped > 0 {
-        println!(
-            "{} passed, {failed} failed, {} skipped",
-            total.passed, total.skipped
-        );
+        println!("{} passed, {failed} failed, {} skipped", total.passed, total.skipped);
     } else {
         println!("{} passed, {failed} failed", total.passed);
     }
-    if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 /// Stage 7: the fuzz targets, briefly; fails (with how to install) when cargo-fuzz or nightly is missing.
@@ -256,11 +195,7 @@ fn fuzz_smoke(result: &mut StageResult) -> Result<()> {
 /// Stage 8: emulator/tests/load.rs (excluded from stage 1 by `test = false`).
 fn load(result: &mut StageResult) -> Result<()> {
     let (outcome, counts) = crate::hardening::load_stage(&log_path("load")?)?;
-    result.record(
-        "cargo test -p cognito-emulator --test load",
-        &outcome,
-        counts,
-    );
+    result.record("cargo test -p cognito-emulator --test load", &outcome, counts);
     Ok(())
 }
 
@@ -291,24 +226,42 @@ fn require(path: &Path) -> Result<()> {
     if path.exists() {
         Ok(())
     } else {
-        Err(Error::new(format!(
-            "{} does not exist yet",
-            path.strip_prefix(root()).unwrap_or(path).display()
-        )))
+        Err(Error::new(format!("{} does not exist yet", path.strip_prefix(root()).unwrap_or(path).display())))
     }
 }
 
 fn native(result: &mut StageResult) -> Result<()> {
-    let outcome = run_logged(
-        cargo().args(["test", "--workspace"]),
-        &log_path("native")?,
-        30 * MINUTE,
+    let outcome = run_logged(cargo().args(["test", "--workspace"]), &log_path("native")?, 30 * MINUTE)?;
+    result.record("cargo test --workspace", &outcome, counts::cargo(&outcome.output));
+    // Two gates that keep the tree as the README's reader finds it: formatted (rustfmt.toml), and
+    // without a lint warning, the package's no_std wasm build included.
+    gate(result, "cargo fmt --check", cargo().args(["fmt", "--all", "--check"]), "fmt")?;
+    gate(
+        result,
+        "cargo clippy (workspace)",
+        cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        "clippy",
     )?;
-    result.record(
-        "cargo test --workspace",
-        &outcome,
-        counts::cargo(&outcome.output),
-    );
+    let kernel = [
+        "clippy",
+        "-p",
+        "cognito-totp",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--no-default-features",
+        "--",
+        "-D",
+        "warnings",
+    ];
+    gate(result, "cargo clippy (the package's wasm build)", cargo().args(kernel), "clippy-wasm")
+}
+
+/// One command that passes or fails as a whole, counted as one test.
+fn gate(result: &mut StageResult, what: &str, cmd: &mut Command, log: &str) -> Result<()> {
+    let outcome = run_logged(cmd, &log_path(log)?, 30 * MINUTE)?;
+    let (passed, failed) = if outcome.success { (1, 0) } else { (0, 1) };
+    let failed_names = if outcome.success { Vec::new() } else { vec![what.to_owned()] };
+    result.record(what, &outcome, Counts { passed, failed, found: true, failed_names, ..Counts::default() });
     Ok(())
 }
 
@@ -360,12 +313,7 @@ fn client_suites(names: &[&str]) -> Result<Vec<PathBuf>> {
 
 /// `node --test` over e2e/client suites in headless Chromium (playwright-core), one file at a time: the
 /// files share one server, its clock and its request log.
-fn client_tests(
-    config: &Value,
-    pkg: &Path,
-    suites: &[PathBuf],
-    log: &str,
-) -> Result<crate::process::Outcome> {
+fn client_tests(config: &Value, pkg: &Path, suites: &[PathBuf], log: &str) -> Result<crate::process::Outcome> {
     let mut cmd = Command::new("node");
     cmd.args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
         .args(suites)
@@ -376,28 +324,18 @@ fn client_tests(
 }
 
 fn browser(result: &mut StageResult) -> Result<()> {
-    let rust_suites = files(&root().join("tests"), |n| {
-        n.starts_with("browser_") && n.ends_with(".rs")
-    });
+    let rust_suites = files(&root().join("tests"), |n| n.starts_with("browser_") && n.ends_with(".rs"));
     let client = client_suites(&["flows", "faults"])?;
     // Without the package the Rust suites still run; the client suites then count as one failure.
     let pkg = client_package();
     emulator::build()?;
-    let emu = emulator::start(
-        &root().join("emulator/seed/test.json"),
-        0,
-        "browser-emulator",
-    )?;
+    let emu = emulator::start(&root().join("emulator/seed/test.json"), 0, "browser-emulator")?;
     let config = emu.announced.test_config("emulator");
     if rust_suites.is_empty() {
         result.problems.push("no tests/browser_*.rs".into());
     } else {
         let outcome = browser_tests(&config, &["--test", "browser_*"], "browser")?;
-        result.record(
-            "wasm-bindgen tests",
-            &outcome,
-            counts::cargo(&outcome.output),
-        );
+        result.record("wasm-bindgen tests", &outcome, counts::cargo(&outcome.output));
     }
     match pkg {
         Ok(pkg) => {
@@ -413,18 +351,10 @@ fn browser(result: &mut StageResult) -> Result<()> {
                     &log_path("browser-js")?,
                     10 * MINUTE,
                 )?;
-                result.record(
-                    "node --test js/test",
-                    &outcome,
-                    counts::node(&outcome.output),
-                );
+                result.record("node --test js/test", &outcome, counts::node(&outcome.output));
             }
             let outcome = client_tests(&config, &pkg, &client, "browser-client")?;
-            result.record(
-                "node --test e2e/client",
-                &outcome,
-                counts::node(&outcome.output),
-            );
+            result.record("node --test e2e/client", &outcome, counts::node(&outcome.output));
         }
         Err(e) => result.problems.push(format!("e2e/client: {e}")),
     }
@@ -452,16 +382,10 @@ fn ministack(result: &mut StageResult) -> Result<()> {
     let flows = client_suites(&["flows"])?;
     let pkg = client_package()?;
     // setup.py's own tests start their own ministack.
-    let own_tests = files(&root().join("e2e/ministack"), |n| {
-        n.starts_with("test_") && n.ends_with(".py")
-    });
+    let own_tests = files(&root().join("e2e/ministack"), |n| n.starts_with("test_") && n.ends_with(".py"));
     if !own_tests.is_empty() {
         let outcome = pytest("e2e/ministack", &[], "ministack-pytest")?;
-        result.record(
-            "pytest e2e/ministack",
-            &outcome,
-            counts::pytest(&outcome.output),
-        );
+        result.record("pytest e2e/ministack", &outcome, counts::pytest(&outcome.output));
     }
     let venv = target_dir().join("venv/bin");
     let port = free_port()?;
@@ -481,16 +405,10 @@ fn ministack(result: &mut StageResult) -> Result<()> {
         .stdout(log_file.try_clone()?)
         .stderr(log_file)
         .spawn()
-        .map_err(|e| {
-            Error::new(format!(
-                "cannot start ministack ({e}); run `cargo xtask install`"
-            ))
-        })?;
+        .map_err(|e| Error::new(format!("cannot start ministack ({e}); run `cargo xtask install`")))?;
     let mut guard = ServerGuard::new("ministack", child);
-    wait_until(&mut guard, Duration::from_secs(60), || {
-        http_ok(port, "/_ministack/health")
-    })
-    .map_err(|e| Error::new(format!("{e}; {}:\n{}", log.display(), tail(&log, 20))))?;
+    wait_until(&mut guard, Duration::from_secs(60), || http_ok(port, "/_ministack/health"))
+        .map_err(|e| Error::new(format!("{e}; {}:\n{}", log.display(), tail(&log, 20))))?;
 
     let endpoint = format!("http://127.0.0.1:{port}/");
     println!("$ target/venv/bin/python e2e/ministack/setup.py --endpoint {endpoint}");
@@ -513,16 +431,10 @@ fn ministack(result: &mut StageResult) -> Result<()> {
     let config: Value = serde_json::from_str(text.trim())
         .map_err(|e| Error::new(format!("setup.py did not print the config JSON ({e})")))?;
     if config.get("backend").and_then(Value::as_str) != Some("ministack") {
-        return Err(Error::new(
-            "setup.py's config does not say \"backend\":\"ministack\"",
-        ));
+        return Err(Error::new("setup.py's config does not say \"backend\":\"ministack\""));
     }
     let outcome = client_tests(&config, &pkg, &flows, "ministack")?;
-    result.record(
-        "e2e/client/flows.test.mjs on ministack",
-        &outcome,
-        counts::node(&outcome.output),
-    );
+    result.record("e2e/client/flows.test.mjs on ministack", &outcome, counts::node(&outcome.output));
     drop(guard);
     Ok(())
 }
@@ -536,11 +448,7 @@ fn e2e(result: &mut StageResult) -> Result<()> {
     let seed = demo::read_seed(&seed_path)?;
     let emu = emulator::start(&seed_path, 0, "e2e-emulator")?;
     let config = demo::emulator_config(&seed, &emu.announced);
-    let app = serve::app(
-        root().join("www"),
-        config.to_string(),
-        &emu.announced.endpoint,
-    )?;
+    let app = serve::app(root().join("www"), config.to_string(), &emu.announced.endpoint)?;
     let server = serve::Background::start(app, 0)?;
     std::fs::create_dir_all(target_dir().join("e2e"))?;
     let outcome = run_logged(
@@ -553,11 +461,7 @@ fn e2e(result: &mut StageResult) -> Result<()> {
         &log_path("e2e")?,
         15 * MINUTE,
     )?;
-    result.record(
-        "node --test e2e/demo.test.mjs",
-        &outcome,
-        counts::node(&outcome.output),
-    );
+    result.record("node --test e2e/demo.test.mjs", &outcome, counts::node(&outcome.output));
     drop(server);
     drop(emu);
     Ok(())
@@ -571,17 +475,11 @@ fn thirdparty(result: &mut StageResult) -> Result<()> {
         return Err(Error::new("no e2e/thirdparty/*.test.mjs or test_*.py yet"));
     }
     emulator::build()?;
-    let emu = emulator::start(
-        &root().join("emulator/seed/test.json"),
-        0,
-        "thirdparty-emulator",
-    )?;
+    let emu = emulator::start(&root().join("emulator/seed/test.json"), 0, "thirdparty-emulator")?;
     let config = emu.announced.test_config("emulator").to_string();
     let endpoint = emu.announced.endpoint.clone();
     if node_tests.is_empty() {
-        result
-            .problems
-            .push("no e2e/thirdparty/*.test.mjs yet".into());
+        result.problems.push("no e2e/thirdparty/*.test.mjs yet".into());
     } else {
         let outcome = run_logged(
             Command::new("node")
@@ -593,27 +491,14 @@ fn thirdparty(result: &mut StageResult) -> Result<()> {
             &log_path("thirdparty-node")?,
             10 * MINUTE,
         )?;
-        result.record(
-            "node --test e2e/thirdparty",
-            &outcome,
-            counts::node(&outcome.output),
-        );
+        result.record("node --test e2e/thirdparty", &outcome, counts::node(&outcome.output));
     }
     if py_tests.is_empty() {
-        result
-            .problems
-            .push("no e2e/thirdparty/test_*.py yet".into());
+        result.problems.push("no e2e/thirdparty/test_*.py yet".into());
     } else {
-        let env = [
-            ("EMULATOR_URL", endpoint.as_str()),
-            ("COGNITO_TEST_CONFIG", config.as_str()),
-        ];
+        let env = [("EMULATOR_URL", endpoint.as_str()), ("COGNITO_TEST_CONFIG", config.as_str())];
         let outcome = pytest("e2e/thirdparty", &env, "thirdparty-pytest")?;
-        result.record(
-            "pytest e2e/thirdparty",
-            &outcome,
-            counts::pytest(&outcome.output),
-        );
+        result.record("pytest e2e/thirdparty", &outcome, counts::pytest(&outcome.output));
     }
     drop(emu);
     Ok(())
@@ -637,21 +522,13 @@ fn prepend_path(dir: &Path) -> std::ffi::OsString {
 }
 
 /// What the package must ship: the entry users import, its typings, and the wasm kernel under it.
-const SHIPPED: [&str; 4] = [
-    "cognito_totp.js",
-    "cognito_totp.d.ts",
-    "kernel.js",
-    "kernel_bg.wasm",
-];
+const SHIPPED: [&str; 4] = ["cognito_totp.js", "cognito_totp.d.ts", "kernel.js", "kernel_bg.wasm"];
 
 /// The package.json fields an npm consumer and bundlers rely on; one message per problem.
 pub fn package_json_problems(pkg: &Value, out_dir: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     if pkg.get("name").and_then(Value::as_str) != Some("cognito-totp") {
-        problems.push(format!(
-            "name is {}, not \"cognito-totp\"",
-            pkg.get("name").unwrap_or(&Value::Null)
-        ));
+        problems.push(format!("name is {}, not \"cognito-totp\"", pkg.get("name").unwrap_or(&Value::Null)));
     }
     // Bundlers follow `module`, Node and older tools `main`: both must lead to the public entry.
     for field in ["module", "main"] {
@@ -677,9 +554,7 @@ pub fn package_json_problems(pkg: &Value, out_dir: &Path) -> Vec<String> {
             // npm would publish the package without a listed file that is not there.
             for file in listed {
                 if !out_dir.join(file).exists() {
-                    problems.push(format!(
-                        "\"files\" lists {file}, which is not in the package"
-                    ));
+                    problems.push(format!("\"files\" lists {file}, which is not in the package"));
                 }
             }
         }
@@ -730,19 +605,14 @@ fn retargeted_options(base: &Value, base_dir: &Path, pkg_dir: &Path) -> Value {
         let moved: serde_json::Map<String, Value> = paths
             .iter()
             .map(|(k, list)| {
-                let list = list
-                    .as_array()
-                    .map_or_else(Vec::new, |l| l.iter().map(retarget).collect());
+                let list = list.as_array().map_or_else(Vec::new, |l| l.iter().map(retarget).collect());
                 (k.clone(), Value::Array(list))
             })
             .collect();
         out.insert("paths".into(), Value::Object(moved));
     }
     if let Some(Value::Array(dirs)) = options.and_then(|o| o.get("rootDirs")) {
-        out.insert(
-            "rootDirs".into(),
-            Value::Array(dirs.iter().map(retarget).collect()),
-        );
+        out.insert("rootDirs".into(), Value::Array(dirs.iter().map(retarget).collect()));
     }
     Value::Object(out)
 }
@@ -771,18 +641,8 @@ fn typecheck(pkg_dir: &Path) -> Result<crate::process::Outcome> {
     std::fs::create_dir_all(&dir)?;
     let config_path = dir.join("tsconfig.json");
     std::fs::write(&config_path, config.to_string())?;
-    println!(
-        "$ bench/node_modules/.bin/tsc -p tests/typescript (package: {})",
-        pkg_dir.display()
-    );
-    run_logged(
-        Command::new(&tsc)
-            .arg("-p")
-            .arg(&config_path)
-            .current_dir(root()),
-        &log_path("typecheck")?,
-        5 * MINUTE,
-    )
+    println!("$ bench/node_modules/.bin/tsc -p tests/typescript (package: {})", pkg_dir.display());
+    run_logged(Command::new(&tsc).arg("-p").arg(&config_path).current_dir(root()), &log_path("typecheck")?, 5 * MINUTE)
 }
 
 fn package(result: &mut StageResult) -> Result<()> {
@@ -790,14 +650,10 @@ fn package(result: &mut StageResult) -> Result<()> {
     build_package(&out_dir, PkgTarget::Bundler, &[])?;
     result.counts.found = true;
     let text = std::fs::read_to_string(out_dir.join("package.json"))?;
-    let pkg: Value = serde_json::from_str(&text)
-        .map_err(|e| Error::new(format!("package.json is not JSON: {e}")))?;
+    let pkg: Value = serde_json::from_str(&text).map_err(|e| Error::new(format!("package.json is not JSON: {e}")))?;
     let problems = package_json_problems(&pkg, &out_dir);
     for p in &problems {
-        result
-            .counts
-            .failed_names
-            .push(format!("package.json: {p}"));
+        result.counts.failed_names.push(format!("package.json: {p}"));
     }
     result.counts.failed += problems.len() as u64;
     if problems.is_empty() {
@@ -812,17 +668,9 @@ fn package(result: &mut StageResult) -> Result<()> {
         println!("tests/typescript type-checks against the web package's cognito_totp.d.ts");
     } else {
         result.counts.failed += 1;
-        let first_error = outcome
-            .output
-            .lines()
-            .find(|l| l.contains("error TS"))
-            .unwrap_or(&outcome.summary)
-            .trim()
-            .to_string();
-        result
-            .counts
-            .failed_names
-            .push(format!("tsc -p tests/typescript: {first_error}"));
+        let first_error =
+            outcome.output.lines().find(|l| l.contains("error TS")).unwrap_or(&outcome.summary).trim().to_string();
+        result.counts.failed_names.push(format!("tsc -p tests/typescript: {first_error}"));
     }
     Ok(())
 }
@@ -845,19 +693,13 @@ mod tests {
     #[test]
     fn a_stage_with_nothing_to_count_fails() {
         let mut r = StageResult::default();
-        let outcome = crate::process::Outcome {
-            success: true,
-            output: String::new(),
-            summary: "exit status: 0".into(),
-        };
+        let outcome =
+            crate::process::Outcome { success: true, output: String::new(), summary: "exit status: 0".into() };
         r.record("tool", &outcome, Counts::default());
         assert_eq!(r.failed(), 1);
 
         let mut r = StageResult::default();
-        let counts = Counts {
-            found: true,
-            ..Counts::default()
-        };
+        let counts = Counts { found: true, ..Counts::default() };
         r.record("tool", &outcome, counts);
         assert_eq!(r.failed(), 1, "zero tests run is a failure");
     }
@@ -870,15 +712,7 @@ mod tests {
             output: "NOT RUN: x: y\n".into(),
             summary: "exit status: 101".into(),
         };
-        r.record(
-            "tool",
-            &outcome,
-            Counts {
-                passed: 3,
-                found: true,
-                ..Counts::default()
-            },
-        );
+        r.record("tool", &outcome, Counts { passed: 3, found: true, ..Counts::default() });
         assert_eq!((r.counts.passed, r.failed()), (3, 1));
         assert_eq!(r.not_run, vec!["NOT RUN: x: y"]);
     }
@@ -917,13 +751,7 @@ mod tests {
         let o = retargeted_options(&base, &root().join("tests/typescript"), pkg);
         let js = root().join("js").to_string_lossy().to_string();
         assert_eq!(o["rootDirs"], json!([js, "/tmp/built-pkg"]));
-        assert_eq!(
-            o["paths"]["cognito-totp"],
-            json!(["/tmp/built-pkg/cognito_totp.d.ts"])
-        );
-        assert!(
-            o.get("strict").is_none(),
-            "only the package locations are overridden"
-        );
+        assert_eq!(o["paths"]["cognito-totp"], json!(["/tmp/built-pkg/cognito_totp.d.ts"]));
+        assert!(o.get("strict").is_none(), "only the package locations are overridden");
     }
 }

@@ -29,7 +29,8 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     let out = json!({ "User": auth::user_type(user) });
     // Cognito mails a generated password in the invitation; here the invitation goes to the dev outbox.
     if generated && action != Some("SUPPRESS") {
-        let (channel, attr) = if user.attributes.contains_key("email") { ("EMAIL", "email") } else { ("SMS", "phone_number") };
+        let (channel, attr) =
+            if user.attributes.contains_key("email") { ("EMAIL", "email") } else { ("SMS", "phone_number") };
         let destination = user.attributes.get(attr).cloned().unwrap_or_default();
         auth::deliver(ctx, pool_id, &username, channel, &destination, &temporary);
     }

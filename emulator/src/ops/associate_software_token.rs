@@ -17,7 +17,8 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
                 return Err(ApiError::totp_not_enabled());
             }
             let secret = new_secret(ctx);
-            let user = ctx.pool_mut(&claims.pool_id)?.users.get_mut(&claims.username).ok_or_else(ApiError::user_not_found)?;
+            let user =
+                ctx.pool_mut(&claims.pool_id)?.users.get_mut(&claims.username).ok_or_else(ApiError::user_not_found)?;
             user.pending_totp_secret = Some(secret.clone());
             Ok(json!({ "SecretCode": secret }))
         }

@@ -16,7 +16,9 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     }
     let mfa = match input.opt_str("MfaConfiguration")? {
         None => MfaMode::Off,
-        Some(m) => MfaMode::parse(m).ok_or_else(|| ApiError::invalid_parameter(format!("Invalid MfaConfiguration {m}")))?,
+        Some(m) => {
+            MfaMode::parse(m).ok_or_else(|| ApiError::invalid_parameter(format!("Invalid MfaConfiguration {m}")))?
+        }
     };
     if mfa != MfaMode::Off {
         // Cognito refuses MFA without a factor; a new pool has none until SetUserPoolMfaConfig.

@@ -9,8 +9,15 @@ use crate::state::Ctx;
 use serde_json::{Value, json};
 
 const FLOWS: &[&str] = &[
-    "ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_CUSTOM_AUTH", "ALLOW_USER_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH", "CUSTOM_AUTH_FLOW_ONLY",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+    "ALLOW_CUSTOM_AUTH",
+    "ALLOW_USER_AUTH",
+    "ADMIN_NO_SRP_AUTH",
+    "USER_PASSWORD_AUTH",
+    "CUSTOM_AUTH_FLOW_ONLY",
 ];
 
 pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
@@ -27,8 +34,17 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     };
     ctx.pool(pool_id)?;
     let id = seed::new_client_id(ctx);
-    let secret = if input.opt_bool("GenerateSecret")?.unwrap_or(false) { Some(seed::new_client_secret(ctx)) } else { None };
-    let client = AppClient { id, name: name.to_owned(), key: None, secret, explicit_auth_flows: flows, prevent_user_existence_errors: prevent, created: ctx.now };
+    let secret =
+        if input.opt_bool("GenerateSecret")?.unwrap_or(false) { Some(seed::new_client_secret(ctx)) } else { None };
+    let client = AppClient {
+        id,
+        name: name.to_owned(),
+        key: None,
+        secret,
+        explicit_auth_flows: flows,
+        prevent_user_existence_errors: prevent,
+        created: ctx.now,
+    };
     let out = client_type(pool_id, &client, false);
     ctx.pool_mut(pool_id)?.clients.push(client);
     Ok(json!({ "UserPoolClient": out }))

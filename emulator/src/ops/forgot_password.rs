@@ -21,13 +21,18 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     let code = ctx.digits(6);
     let expires = ctx.now + CODE_TTL;
     let user = ctx.pool_mut(&pool_id)?.users.get_mut(&username).ok_or_else(ApiError::user_not_found)?;
-    let (channel, attr) = if user.attributes.contains_key("email") { ("EMAIL", "email") } else { ("SMS", "phone_number") };
+    let (channel, attr) =
+        if user.attributes.contains_key("email") { ("EMAIL", "email") } else { ("SMS", "phone_number") };
     let Some(destination) = user.attributes.get(attr).cloned() else {
-        return Err(ApiError::invalid_parameter("Cannot reset password for the user as there is no registered/verified email or phone_number"));
+        return Err(ApiError::invalid_parameter(
+            "Cannot reset password for the user as there is no registered/verified email or phone_number",
+        ));
     };
     user.reset_code = Some((code.clone(), expires));
     auth::deliver(ctx, &pool_id, &username, channel, &destination, &code);
-    Ok(json!({ "CodeDeliveryDetails": { "Destination": destination, "DeliveryMedium": channel, "AttributeName": attr } }))
+    Ok(
+        json!({ "CodeDeliveryDetails": { "Destination": destination, "DeliveryMedium": channel, "AttributeName": attr } }),
+    )
 }
 
 pub fn confirm(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {

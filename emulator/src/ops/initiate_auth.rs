@@ -18,7 +18,14 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
 }
 
 /// Shared with AdminInitiateAuth (`admin` allows the ADMIN_* flows instead of USER_PASSWORD_AUTH).
-pub fn start(ctx: &mut Ctx<'_>, pool_id: &str, client: &AppClient, flow: &str, p: &Input, admin: bool) -> Result<Value, ApiError> {
+pub fn start(
+    ctx: &mut Ctx<'_>,
+    pool_id: &str,
+    client: &AppClient,
+    flow: &str,
+    p: &Input,
+    admin: bool,
+) -> Result<Value, ApiError> {
     match flow {
         "USER_SRP_AUTH" => {
             auth::require_flow(client, "USER_SRP_AUTH")?;

@@ -103,11 +103,10 @@ pub fn respond(ctx: &mut Ctx<'_>, input: &Input, admin_pool: Option<&str>) -> Re
             auth::check_policy(new_password)?;
             let (salt, verifier) = auth::password_record(ctx, &pool_id, &username, new_password);
             let now = ctx.now;
-            let updates: Vec<(String, String)> = r
-                .0
-                .iter()
-                .filter_map(|(k, v)| Some((k.strip_prefix("userAttributes.")?.to_owned(), v.as_str()?.to_owned())))
-                .collect();
+            let updates: Vec<(String, String)> =
+                r.0.iter()
+                    .filter_map(|(k, v)| Some((k.strip_prefix("userAttributes.")?.to_owned(), v.as_str()?.to_owned())))
+                    .collect();
             let user = ctx.pool_mut(&pool_id)?.users.get_mut(&username).ok_or_else(ApiError::user_not_found)?;
             for (k, v) in updates {
                 if k != "sub" {
@@ -139,9 +138,7 @@ fn wrong_code(ctx: &mut Ctx<'_>, session_id: &str) -> ApiError {
 
 /// Some clients omit Session on PASSWORD_VERIFIER; the SECRET_BLOCK then identifies the attempt.
 fn session_by_secret_block(ctx: &Ctx<'_>, r: &Input) -> Result<String, ApiError> {
-    let block = STANDARD
-        .decode(need(r, "PASSWORD_CLAIM_SECRET_BLOCK")?)
-        .map_err(|_| ApiError::bad_credentials())?;
+    let block = STANDARD.decode(need(r, "PASSWORD_CLAIM_SECRET_BLOCK")?).map_err(|_| ApiError::bad_credentials())?;
     ctx.inner
         .sessions
         .iter()
@@ -168,17 +165,8 @@ fn password_verifier(ctx: &mut Ctx<'_>, pool_id: &str, session: &AuthSession, r:
     let time_ok = srp::parse_timestamp(timestamp).is_some();
     let sig = STANDARD.decode(signature).unwrap_or_default();
     let (a, b, big_b) = (BigUint::from_bytes_be(a), BigUint::from_bytes_be(b), BigUint::from_bytes_be(big_b));
-    let claim = srp::Claim {
-        pool_id,
-        username,
-        a: &a,
-        b: &b,
-        big_b: &big_b,
-        v: &v,
-        secret_block,
-        timestamp,
-        signature: &sig,
-    };
+    let claim =
+        srp::Claim { pool_id, username, a: &a, b: &b, big_b: &big_b, v: &v, secret_block, timestamp, signature: &sig };
     let sig_ok = srp::verify_claim(&claim).is_ok();
     if block_ok && time_ok && sig_ok {
         auth::after_password(ctx, pool_id, &session.client_id, username)

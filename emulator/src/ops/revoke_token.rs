@@ -15,7 +15,10 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     if let Some(secret) = &client.secret {
         let given = input.opt_str("ClientSecret")?.unwrap_or_default();
         if !bool::from(given.as_bytes().ct_eq(secret.as_bytes())) {
-            return Err(ApiError::new("UnauthorizedException", format!("Invalid client secret for client {client_id}")));
+            return Err(ApiError::new(
+                "UnauthorizedException",
+                format!("Invalid client secret for client {client_id}"),
+            ));
         }
     }
     let Some(grant) = ctx.inner.db.grants.get(token) else {

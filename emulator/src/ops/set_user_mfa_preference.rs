@@ -16,11 +16,7 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
 
 /// Shared with AdminSetUserMFAPreference.
 pub fn apply(ctx: &mut Ctx<'_>, pool_id: &str, username: &str, input: &Input) -> Result<(), ApiError> {
-    let settings = [
-        ("SoftwareTokenMfaSettings", 0usize),
-        ("SMSMfaSettings", 1),
-        ("EmailMfaSettings", 2),
-    ];
+    let settings = [("SoftwareTokenMfaSettings", 0usize), ("SMSMfaSettings", 1), ("EmailMfaSettings", 2)];
     let mut changes = Vec::new();
     for (member, idx) in settings {
         if let Some(s) = input.opt_obj(member)? {

@@ -12,7 +12,9 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     let pool_id = input.req_str("UserPoolId")?;
     let mode = match input.opt_str("MfaConfiguration")? {
         None => None,
-        Some(m) => Some(MfaMode::parse(m).ok_or_else(|| ApiError::invalid_parameter(format!("Invalid MfaConfiguration {m}")))?),
+        Some(m) => Some(
+            MfaMode::parse(m).ok_or_else(|| ApiError::invalid_parameter(format!("Invalid MfaConfiguration {m}")))?,
+        ),
     };
     let totp = match input.opt_obj("SoftwareTokenMfaConfiguration")? {
         Some(c) => Some(c.opt_bool("Enabled")?.unwrap_or(false)),

@@ -20,7 +20,8 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     let code = ctx.digits(6);
     let user = ctx.pool_mut(&pool_id)?.users.get_mut(&username).ok_or_else(ApiError::user_not_found)?;
     user.confirmation_code = Some(code.clone());
-    let (channel, attr) = if user.attributes.contains_key("email") { ("EMAIL", "email") } else { ("SMS", "phone_number") };
+    let (channel, attr) =
+        if user.attributes.contains_key("email") { ("EMAIL", "email") } else { ("SMS", "phone_number") };
     let destination = user.attributes.get(attr).cloned().unwrap_or_default();
     let sub = user.sub.clone();
     auth::deliver(ctx, &pool_id, &username, channel, &destination, &code);

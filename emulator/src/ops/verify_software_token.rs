@@ -36,7 +36,9 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     let now = ctx.now;
     let user = ctx.pool_mut(&pool_id)?.users.get_mut(&username).ok_or_else(ApiError::user_not_found)?;
     let Some(secret) = user.pending_totp_secret.clone() else {
-        return Err(ApiError::invalid_parameter("User has not associated a software token (call AssociateSoftwareToken first)"));
+        return Err(ApiError::invalid_parameter(
+            "User has not associated a software token (call AssociateSoftwareToken first)",
+        ));
     };
     let Some(step) = totp::verify(&secret, code, now, user.last_totp_step) else {
         return Err(mismatch());

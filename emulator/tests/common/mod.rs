@@ -41,7 +41,8 @@ pub fn pool(key: &str) -> PoolInfo {
     PoolInfo {
         id: p["id"].as_str().unwrap().into(),
         web: client("web").unwrap()["id"].as_str().unwrap().into(),
-        secret_client: client("secret").map(|c| (c["id"].as_str().unwrap().into(), c["secret"].as_str().unwrap().into())),
+        secret_client: client("secret")
+            .map(|c| (c["id"].as_str().unwrap().into(), c["secret"].as_str().unwrap().into())),
     }
 }
 
@@ -167,7 +168,10 @@ impl Emu {
             params["SECRET_HASH"] = json!(secret_hash(s, username, client_id));
         }
         let first = self
-            .call("InitiateAuth", json!({ "AuthFlow": "USER_SRP_AUTH", "ClientId": client_id, "AuthParameters": params }))
+            .call(
+                "InitiateAuth",
+                json!({ "AuthFlow": "USER_SRP_AUTH", "ClientId": client_id, "AuthParameters": params }),
+            )
             .await;
         if first.status != StatusCode::OK {
             return first;
@@ -269,7 +273,12 @@ pub fn totp_code(secret_b32: &str, unix: i64) -> String {
     for c in secret_b32.chars() {
         bits.push_str(&format!("{:05b}", alphabet.find(c).unwrap()));
     }
-    let key: Vec<u8> = bits.as_bytes().chunks(8).filter(|c| c.len() == 8).map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap(), 2).unwrap()).collect();
+    let key: Vec<u8> = bits
+        .as_bytes()
+        .chunks(8)
+        .filter(|c| c.len() == 8)
+        .map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap(), 2).unwrap())
+        .collect();
     let mut mac = Hmac::<sha1::Sha1>::new_from_slice(&key).unwrap();
     mac.update(&((unix / 30) as u64).to_be_bytes());
     let d = mac.finalize().into_bytes();
