@@ -6,7 +6,6 @@
 // Screenshots of every screen land in target/e2e/NN-name.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { execFile } from "node:child_process";
@@ -15,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { totp } from "./totp.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "..");
@@ -38,37 +38,6 @@ const SESSION_EXPIRED_TEXT = "This sign-in took too long and its session expired
 
 function withSlash(url) {
   return url === "" || url.endsWith("/") ? url : `${url}/`;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// RFC 6238 TOTP (SHA-1, 6 digits, 30 s), written here so the test does not trust the code under test.
-
-function base32Decode(text) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const bytes = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of text.replace(/[\s=]/g, "").toUpperCase()) {
-    const index = alphabet.indexOf(ch);
-    if (index < 0) throw new Error(`not base32: ${ch}`);
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-      value &= (1 << bits) - 1;
-    }
-  }
-  return Buffer.from(bytes);
-}
-
-function totp(secret, unixSeconds, digits = 6) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
-  const mac = createHmac("sha1", base32Decode(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const number = (mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** digits;
-  return String(number).padStart(digits, "0");
 }
 
 // ---------------------------------------------------------------------------------------------------------------

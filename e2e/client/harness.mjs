@@ -9,12 +9,14 @@
 // Without the first two every test fails: a suite that could not reach a server must never look green.
 
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { totp } from "../totp.mjs";
+
+export { totp };
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const seed = JSON.parse(readFileSync(path.join(REPO, "emulator", "seed", "test.json"), "utf8"));
@@ -217,35 +219,6 @@ export function user(pool, username) {
   const u = p?.users.find((x) => x.username === username);
   assert.ok(u, `${pool}/${username} is not in the seed`);
   return { ...u, pw: u.password ?? u.temporaryPassword };
-}
-
-// ---- RFC 6238, independent of the code under test ---------------------------------------------------------------
-
-function base32(text) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const bytes = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of text.replace(/[\s=]/g, "").toUpperCase()) {
-    const i = alphabet.indexOf(ch);
-    if (i < 0) throw new Error("not base32");
-    value = ((value << 5) | i) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(bytes);
-}
-
-/** SHA-1, 6 digits, 30 s. */
-export function totp(secret, unixSeconds) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
-  const mac = createHmac("sha1", base32(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
 }
 
 /** A six-digit code other than `code`. */

@@ -7,11 +7,14 @@
 // `cargo build -p cognito-emulator`.
 
 import { spawn } from 'node:child_process';
-import { createHmac, createPublicKey, createVerify } from 'node:crypto';
+import { createPublicKey, createVerify } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { totp } from '../totp.mjs';
+
+export { totp } from '../totp.mjs';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SEED_PATH = join(REPO, 'emulator', 'seed', 'test.json');
@@ -83,35 +86,6 @@ export async function emulator() {
 
 function withSlash(url) {
   return url.endsWith('/') ? url : `${url}/`;
-}
-
-// ---- RFC 6238 (SHA-1, 6 digits, 30 s) -------------------------------------------------------
-
-export function base32Decode(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const ch of text.replace(/=+$/, '').toUpperCase()) {
-    const index = alphabet.indexOf(ch);
-    if (index < 0) throw new Error(`not base32: ${ch}`);
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((value >>> bits) & 0xff);
-    }
-  }
-  return Buffer.from(out);
-}
-
-export function totp(secretBase32, unixSeconds) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
-  const mac = createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % 1_000_000).padStart(6, '0');
 }
 
 // ---- emulator dev endpoints -----------------------------------------------------------------
