@@ -103,16 +103,27 @@ const tokens = (result) => {
   const accessToken = text(result.AccessToken);
   const idToken = text(result.IdToken);
   const expiresIn = result.ExpiresIn;
-  const missing = accessToken ? idToken ? Number.isInteger(expiresIn) && expiresIn >= 0 && expiresIn < 2 ** 64 ? '' : 'ExpiresIn' : 'IdToken' : 'AccessToken';
-  if (missing) throw protocol(`AuthenticationResult has no ${missing}`);
+  /** @param {string} name */
+  const absent = (name) => protocol(`AuthenticationResult has no ${name}`);
+  if (!accessToken) throw absent('AccessToken');
+  if (!idToken) throw absent('IdToken');
+  // A lifetime in seconds, as Cognito's unsigned 64-bit integer (1e308 is not one).
+  if (!(Number.isInteger(expiresIn) && expiresIn >= 0 && expiresIn < 2 ** 64)) throw absent('ExpiresIn');
   const refreshToken = text(result.RefreshToken);
   return /** @type {Tokens} */ ({
     accessToken, idToken, ...(refreshToken && { refreshToken }), expiresIn, tokenType: text(result.TokenType) ?? 'Bearer',
   });
 };
 
-/** A fresh SRP key: `a` from 128 random bytes, A = g^a computed now. */
-const srpKey = () => new kernel.SrpKey(crypto.getRandomValues(new Uint8Array(128)));
+/** A fresh SRP key: `a` from 128 random bytes, A = g^a computed now. The JS copy of the bytes is wiped at once. */
+const srpKey = () => {
+  const random = crypto.getRandomValues(new Uint8Array(128));
+  try {
+    return new kernel.SrpKey(random);
+  } finally {
+    random.fill(0);
+  }
+};
 
 /** Where a sign-in stands: its own properties are the public fields; its challenge is in `hidden`. */
 class Step {

@@ -100,6 +100,26 @@ test('a prepared key serves the next sign-in only', async () => {
   assert.notEqual(initiate.AuthParameters.SRP_A, output.A, 'a prepared key must never serve two sign-ins');
 });
 
+test('the random bytes behind a key are wiped on the JS side once the kernel has them', () => {
+  const auth = client();
+  const { getRandomValues } = crypto;
+  /** @type {Uint8Array[]} */
+  const drawn = [];
+  crypto.getRandomValues = (array) => {
+    drawn.push(array);
+    return getRandomValues.call(crypto, array);
+  };
+  try {
+    auth.prepare();
+  } finally {
+    crypto.getRandomValues = getRandomValues;
+  }
+  const keys = drawn.filter((array) => array.length === 128);
+  assert.equal(keys.length, 1, 'one draw of a');
+  assert.ok(keys[0].every((b) => b === 0), 'the drawn a is still readable in JS memory');
+  auth.free();
+});
+
 // ---- challenges ------------------------------------------------------------------------------------
 
 test('SOFTWARE_TOKEN_MFA is answered with the code and the Session, which the step never shows', async () => {
