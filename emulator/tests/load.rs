@@ -17,8 +17,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use common::{SrpClient, format_ts, pool, totp_code};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -215,24 +213,14 @@ fn srp_sign_in(addr: &str, stats: &Stats, p: &Pool, name: &str, pw: &str) -> std
         "InitiateAuth",
         &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": name, "SRP_A": c.a_hex()}}),
     )?;
-    let cp = &first["ChallengeParameters"];
     let ts = format_ts(emulator_now(addr)?, false, 0);
-    let block = cp["SECRET_BLOCK"].as_str().unwrap();
-    let uid = cp["USER_ID_FOR_SRP"].as_str().unwrap();
-    let sig = c.signature(
-        uid,
-        pw,
-        cp["SALT"].as_str().unwrap(),
-        cp["SRP_B"].as_str().unwrap(),
-        &STANDARD.decode(block).unwrap(),
-        &ts,
-    );
+    let responses = c.verifier_responses(&first["ChallengeParameters"], pw, &ts);
     ok(
         addr,
         stats,
         "RespondToAuthChallenge",
         &json!({"ChallengeName": "PASSWORD_VERIFIER", "ClientId": p.web, "Session": first["Session"],
-                "ChallengeResponses": {"USERNAME": uid, "PASSWORD_CLAIM_SECRET_BLOCK": block, "TIMESTAMP": ts, "PASSWORD_CLAIM_SIGNATURE": sig}}),
+                "ChallengeResponses": responses}),
     )
 }
 

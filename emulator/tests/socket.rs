@@ -3,8 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use common::{SrpClient, format_ts, password, pool};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -86,24 +84,13 @@ fn sign_in(endpoint: &str, client_id: &str, pool_id: &str, username: &str, pw: &
         &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client_id, "AuthParameters": {"USERNAME": username, "SRP_A": c.a_hex()}}),
     );
     assert_eq!(st, 200, "{first}");
-    let cp = &first["ChallengeParameters"];
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let ts = format_ts(now, false, 0);
-    let block = cp["SECRET_BLOCK"].as_str().unwrap();
-    let uid = cp["USER_ID_FOR_SRP"].as_str().unwrap();
-    let sig = c.signature(
-        uid,
-        pw,
-        cp["SALT"].as_str().unwrap(),
-        cp["SRP_B"].as_str().unwrap(),
-        &STANDARD.decode(block).unwrap(),
-        &ts,
-    );
+    let responses = c.verifier_responses(&first["ChallengeParameters"], pw, &format_ts(now, false, 0));
     let (st, second) = post(
         endpoint,
         "RespondToAuthChallenge",
         &json!({"ChallengeName": "PASSWORD_VERIFIER", "ClientId": client_id, "Session": first["Session"],
-                "ChallengeResponses": {"USERNAME": uid, "PASSWORD_CLAIM_SECRET_BLOCK": block, "TIMESTAMP": ts, "PASSWORD_CLAIM_SIGNATURE": sig}}),
+                "ChallengeResponses": responses}),
     );
     assert_eq!(st, 200, "{second}");
     second["AuthenticationResult"].clone()

@@ -359,6 +359,18 @@ impl SrpClient {
         self.big_a.to_str_radix(16)
     }
 
+    /// The PASSWORD_VERIFIER `ChallengeResponses` for an InitiateAuth answer's `ChallengeParameters`, signed at
+    /// `ts` (a TIMESTAMP string).
+    pub fn verifier_responses(&self, params: &Value, password: &str, ts: &str) -> Value {
+        let block = params["SECRET_BLOCK"].as_str().unwrap();
+        let user_id = params["USER_ID_FOR_SRP"].as_str().unwrap();
+        let salt = params["SALT"].as_str().unwrap();
+        let srp_b = params["SRP_B"].as_str().unwrap();
+        let signature = self.signature(user_id, password, salt, srp_b, &STANDARD.decode(block).unwrap(), ts);
+        json!({"USERNAME": user_id, "PASSWORD_CLAIM_SECRET_BLOCK": block, "TIMESTAMP": ts,
+               "PASSWORD_CLAIM_SIGNATURE": signature})
+    }
+
     pub fn signature(&self, user_id: &str, password: &str, salt: &str, srp_b: &str, block: &[u8], ts: &str) -> String {
         let big_b = BigUint::parse_bytes(srp_b.as_bytes(), 16).unwrap();
         assert!(big_b.clone() % &self.n != BigUint::from(0u32));
