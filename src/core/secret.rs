@@ -37,6 +37,27 @@ impl fmt::Debug for Password {
     }
 }
 
+/// A string the app must not see in logs: a Session, a token held for later, the client secret, a TOTP secret.
+/// Debug prints `<redacted>`; the bytes are wiped on drop.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct SecretString(String);
+
+impl SecretString {
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::secret_hash;
