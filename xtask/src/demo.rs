@@ -228,8 +228,7 @@ fn serve_until_ctrl_c(app: axum::Router, port: u16, mut emulator: Option<emulato
 
 /// Shared with the e2e stage: the seed as JSON.
 pub fn read_seed(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
-    serde_json::from_str(&text).map_err(|e| Error::new(format!("{} is not JSON: {e}", path.display())))
+    crate::package::read_json(path)
 }
 
 #[cfg(test)]

@@ -176,6 +176,7 @@ fn add_js_layer(out_dir: &Path, target: PkgTarget, testing: bool) -> Result<()> 
     Ok(())
 }
 
+/// A JSON file, with its path in the error.
 pub fn read_json(path: &Path) -> Result<Value> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
     serde_json::from_str(&text).map_err(|e| Error::new(format!("{} is not JSON: {e}", path.display())))
