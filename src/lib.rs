@@ -6,12 +6,11 @@
 //! The package is split in two, so that it stays small:
 //!
 //! - **this crate, the wasm kernel**: what JS cannot do fast or small — the SRP arithmetic (3072-bit
-//!   constant-time exponentiation, [`core::srp`] over the `cognito-totp-mont` crate), SHA-256/SHA-1/HMAC/HKDF
-//!   ([`core::hash`]), the TIMESTAMP string, SECRET_HASH, RFC 6238 TOTP, the otpauth URI, and the QR encoder
-//!   ([`core::qrcode`]) with its SVG writer ([`core::qr`]). All synchronous and sans-IO: no network, clock or
-//!   RNG of its own (the caller passes the time and 128 random bytes). The hash and QR code are hand-written
-//!   because the crates were most of the wasm; tests check them against those crates and the published
-//!   vectors. Built for the package with `--no-default-features`: `#![no_std]` + alloc (lol_alloc's free-list
+//!   constant-time exponentiation, [`core::srp`] over the `cognito-totp-mont` crate), the TIMESTAMP string,
+//!   SECRET_HASH, RFC 6238 TOTP, the otpauth URI, and the QR encoder ([`core::qrcode`]) with its SVG writer
+//!   ([`core::qr`]). SHA-256, SHA-1, HMAC and HKDF are the RustCrypto crates (`sha2`, `sha1`, `hmac`, `hkdf`).
+//!   All synchronous and sans-IO: no network, clock or RNG of its own (the caller passes the time and 128 random
+//!   bytes). Built for the package with `--no-default-features`: `#![no_std]` + alloc (lol_alloc's free-list
 //!   allocator), a panic handler that traps, and no `core::fmt` on any wasm code path, so neither std's panic
 //!   machinery nor the formatting code ends up in the package (~24 KB gzip).
 //! - **the JS protocol layer** (`js/` in the repository): the public `CognitoTotp` class and free functions, the

@@ -2,7 +2,6 @@
 //! caller passes the time and the random bytes in.
 
 mod b64;
-pub mod hash;
 pub mod otpauth;
 pub mod qr;
 pub mod qrcode;
@@ -10,3 +9,17 @@ pub mod secret;
 pub mod srp;
 pub mod timestamp;
 pub mod totp;
+
+use hkdf::HmacImpl;
+use hmac::digest::Output;
+
+/// HMAC (the `hmac` crate; `M` = `Hmac<Sha256>` or `Hmac<Sha1>`) of the concatenation of `parts`. Built through
+/// hkdf's [`HmacImpl`], whose constructor is infallible (HMAC takes a key of any length), so no caller handles an
+/// error that cannot happen.
+pub(crate) fn hmac<M: HmacImpl>(key: &[u8], parts: &[&[u8]]) -> Output<M> {
+    let mut mac = M::new_from_slice(key);
+    for p in parts {
+        mac.update(p);
+    }
+    mac.finalize()
+}
