@@ -1,7 +1,6 @@
 //! The sans-IO core: plain Rust, tested natively. No JS, no network, no clock, no RNG of its own — the
 //! caller passes the time and the random bytes in.
 
-mod b64;
 pub mod otpauth;
 pub mod qr;
 pub mod qrcode;

@@ -8,15 +8,16 @@ use core::fmt;
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use base64ct::{Base64, Encoding};
 use hmac::Hmac;
 use sha2::Sha256;
 
-use crate::core::{b64, hmac};
+use crate::core::hmac;
 
 /// `SECRET_HASH` = base64(HMAC-SHA256(client secret, username ‖ client id)), sent with every request of an app
 /// client that has a secret.
 pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
-    b64::encode(&hmac::<Hmac<Sha256>>(client_secret.as_bytes(), &[username.as_bytes(), client_id.as_bytes()]))
+    Base64::encode_string(&hmac::<Hmac<Sha256>>(client_secret.as_bytes(), &[username.as_bytes(), client_id.as_bytes()]))
 }
 
 /// A user's password. Only the SRP step reads it, through [`Password::as_str`].

@@ -25,14 +25,15 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
+use base64ct::{Base64, Encoding};
 use cognito_totp_mont::{BYTES, Modulus, Table};
 use hkdf::Hkdf;
 use hmac::Hmac;
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::core::hmac;
 use crate::core::secret::Password;
-use crate::core::{b64, hmac};
 
 /// N as 768 lowercase hex digits (public: tests and tools compare against it).
 pub const N_HEX: &str = concat!(
@@ -263,7 +264,7 @@ impl SrpClient {
         if !valid_pool_name(pool_name) {
             return Err(SrpError::InvalidPoolName);
         }
-        let secret_block = b64::decode(secret_block_b64).ok_or(SrpError::InvalidBase64)?;
+        let secret_block = Base64::decode_vec(secret_block_b64).map_err(|_| SrpError::InvalidBase64)?;
         let salt = parse_hex(salt_hex, "SALT")?;
         let b_bytes = parse_hex(srp_b_hex, "SRP_B")?;
         let d = self.derive(pool_name, user_id_for_srp, password, &salt, &b_bytes)?;
@@ -272,7 +273,7 @@ impl SrpClient {
             &*d.key,
             &[pool_name.as_bytes(), user_id_for_srp.as_bytes(), &secret_block, timestamp.as_bytes()],
         );
-        Ok((b64::encode(&signature), d))
+        Ok((Base64::encode_string(&signature), d))
     }
 
     /// `salt` and `b_bytes` are the minimal big-endian encodings of the parsed integers.
