@@ -166,6 +166,13 @@ fn refuses_malformed_inputs() {
     let padded = format!("0000{}", i.b_hex);
     assert!(claim(pool, &i.salt_hex, &padded, &i.secret_block).is_ok());
     assert_eq!(claim(pool, &i.salt_hex, &i.b_hex, "not base64!"), Err(SrpError::InvalidBase64));
+    // SECRET_BLOCK must be canonical padded base64: two texts never decode to the same block.
+    for bad in ["Zg", "Zg=", "Zh==", "Zm9=", "Z===", "====", "Zg==Zg==", "Zm9v\n", "Zm-v", "Zm9v YQ=="] {
+        assert_eq!(claim(pool, &i.salt_hex, &i.b_hex, bad), Err(SrpError::InvalidBase64), "{bad:?}");
+    }
+    for good in ["", "Zg==", "Zm8=", "Zm9v", "Zm9vYmFy"] {
+        assert!(claim(pool, &i.salt_hex, &i.b_hex, good).is_ok(), "{good:?}");
+    }
 }
 
 #[test]

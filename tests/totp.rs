@@ -51,6 +51,15 @@ fn rfc6238_appendix_b_six_digit_truncation() {
 }
 
 #[test]
+fn rfc4226_appendix_d_hotp_values() {
+    // RFC 4226 Appendix D: the ASCII key "12345678901234567890", counters 0 to 9, 6 digits.
+    let expected = ["755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871", "520489"];
+    for (counter, code) in expected.iter().enumerate() {
+        assert_eq!(hotp(b"12345678901234567890", counter as u64, 6).unwrap(), *code, "counter {counter}");
+    }
+}
+
+#[test]
 fn codes_change_exactly_at_step_boundaries() {
     let s = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
     assert_eq!(totp_code(s, 0).unwrap(), totp_code(s, 29).unwrap());

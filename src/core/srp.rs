@@ -25,11 +25,14 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
+use base64ct::{Base64, Encoding};
 use cognito_totp_mont::{BYTES, Modulus, Table};
+use hkdf::Hkdf;
+use hmac::Hmac;
+use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::core::b64;
-use crate::core::hash::{Algo, hkdf_sha256_32, hmac, sha256};
+use crate::core::hmac;
 use crate::core::secret::Password;
 
 /// N as 768 lowercase hex digits (public: tests and tools compare against it).
@@ -93,6 +96,9 @@ pub enum SrpError {
     InvalidPoolName,
     /// The caller's random `a` is zero (so A = 1 and the session key would not depend on it).
     BadRandom,
+    /// HKDF refused to expand the key. Cannot happen for Cognito's 16 bytes (HKDF-SHA256 gives up to 8160); an
+    /// error rather than a panic because the wasm must not trap.
+    KeyDerivation,
 }
 
 impl SrpError {
@@ -108,6 +114,7 @@ impl SrpError {
             SrpError::ZeroU => "SRP scrambling parameter u is zero",
             SrpError::InvalidPoolName => "malformed user pool id",
             SrpError::BadRandom => "random SRP exponent is unusable",
+            SrpError::KeyDerivation => "SRP key derivation failed",
         }
     }
 }
@@ -257,17 +264,16 @@ impl SrpClient {
         if !valid_pool_name(pool_name) {
             return Err(SrpError::InvalidPoolName);
         }
-        let secret_block = b64::decode(secret_block_b64).ok_or(SrpError::InvalidBase64)?;
+        let secret_block = Base64::decode_vec(secret_block_b64).map_err(|_| SrpError::InvalidBase64)?;
         let salt = parse_hex(salt_hex, "SALT")?;
         let b_bytes = parse_hex(srp_b_hex, "SRP_B")?;
         let d = self.derive(pool_name, user_id_for_srp, password, &salt, &b_bytes)?;
 
-        let signature = hmac(
-            Algo::Sha256,
+        let signature = hmac::<Hmac<Sha256>>(
             &*d.key,
             &[pool_name.as_bytes(), user_id_for_srp.as_bytes(), &secret_block, timestamp.as_bytes()],
         );
-        Ok((b64::encode(&signature), d))
+        Ok((Base64::encode_string(&signature), d))
     }
 
     /// `salt` and `b_bytes` are the minimal big-endian encodings of the parsed integers.
@@ -310,9 +316,10 @@ impl SrpClient {
         let words = le_words(&*exponent);
         let s = m.multi_pow(&[(&*base, &words)], EXPONENT_BITS, 5);
 
-        let okm = hkdf_sha256_32(&pad_hex(&u), &pad_hex(&*s), b"Caldera Derived Key");
         let mut key = Zeroizing::new([0u8; 16]);
-        key.copy_from_slice(&okm[..16]);
+        Hkdf::<Sha256>::new(Some(&pad_hex(&u)), &pad_hex(&*s))
+            .expand(b"Caldera Derived Key", &mut *key)
+            .map_err(|_| SrpError::KeyDerivation)?;
         Ok(Derived { x, u, s, key })
     }
 }
@@ -320,6 +327,15 @@ impl SrpClient {
 /// Whether every byte is zero, without stopping at the first non-zero one (the values are secret).
 fn is_zero(x: &[u8]) -> bool {
     x.iter().fold(0u8, |acc, &b| acc | b) == 0
+}
+
+/// SHA-256 of the concatenation of `parts`.
+fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.finalize().into()
 }
 
 /// A 32-byte digest read as a big-endian integer, as little-endian bytes.

@@ -4,9 +4,11 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use hmac::Hmac;
+use sha1::Sha1;
 use zeroize::Zeroizing;
 
-use crate::core::hash::{Algo, hmac};
+use crate::core::hmac;
 
 /// Why a TOTP secret, code or key URI could not be produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +69,7 @@ pub fn hotp(key: &[u8], counter: u64, digits: u32) -> Result<String, TotpError> 
     if !(1..=9).contains(&digits) {
         return Err(TotpError::InvalidDigits);
     }
-    let digest = hmac(Algo::Sha1, key, &[&counter.to_be_bytes()]);
+    let digest = hmac::<Hmac<Sha1>>(key, &[&counter.to_be_bytes()]);
     // RFC 4226 dynamic truncation: the low nibble of the last (20th) byte picks 4 bytes.
     let offset = usize::from(digest[19] & 0x0f);
     let word = u32::from_be_bytes([digest[offset], digest[offset + 1], digest[offset + 2], digest[offset + 3]]);

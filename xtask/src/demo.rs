@@ -36,10 +36,10 @@ fn parse(args: &[String]) -> Result<Options> {
     Ok(o)
 }
 
-/// The web package (kernel + JS layer, see `bench::build_package`) into www/pkg, which the page imports
+/// The web package (kernel + JS layer, see `package::build_package`) into www/pkg, which the page imports
 /// as `./pkg/cognito_totp.js` (shared with the e2e stage).
 pub fn build_web_package() -> Result<()> {
-    crate::bench::build_package(&root().join("www/pkg"), crate::bench::PkgTarget::Web, &[])
+    crate::package::build_package(&root().join("www/pkg"), crate::package::PkgTarget::Web, &[])
 }
 
 /// The label a person sees for a pool, from its MFA setting.
@@ -228,8 +228,7 @@ fn serve_until_ctrl_c(app: axum::Router, port: u16, mut emulator: Option<emulato
 
 /// Shared with the e2e stage: the seed as JSON.
 pub fn read_seed(path: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::new(format!("cannot read {}: {e}", path.display())))?;
-    serde_json::from_str(&text).map_err(|e| Error::new(format!("{} is not JSON: {e}", path.display())))
+    crate::package::read_json(path)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod demo;
 mod emulator;
 mod hardening;
 mod install;
+mod package;
 mod process;
 mod serve;
 mod test;
@@ -99,7 +100,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "install" => install::all().map(|()| ExitCode::SUCCESS),
         "bench" => bench::run(rest),
-        "package" => bench::package(rest),
+        "package" => package::package(rest),
         "fuzz" => hardening::fuzz(rest),
         "load" => hardening::load(rest),
         "help" | "-h" | "--help" => {

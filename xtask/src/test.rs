@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::bench::{PkgTarget, build_package};
 use crate::counts::{self, Counts};
+use crate::package::{PkgTarget, build_package};
 use crate::process::{ServerGuard, free_port, http_ok, logs_dir, run_logged, tail, wait_until};
 use crate::{Error, Result, demo, emulator, install, root, serve, target_dir};
 
