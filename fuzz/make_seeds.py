@@ -7,11 +7,11 @@ def write(target, name, data):
     d.mkdir(parents=True, exist_ok=True)
     (d / name).write_bytes(data)
 
-# kernel: selector byte (time shift), then pool \x1f user \x1f password \x1f salt hex \x1f SRP_B hex \x1f SECRET_BLOCK
+# srp: selector byte (time shift), then pool \x1f user \x1f password \x1f salt hex \x1f SRP_B hex \x1f SECRET_BLOCK
 B = "a1b2c3d4e5f60718293a4b5c6d7e8f90" * 24
-write("kernel", "claim", bytes([0]) + f"AbC123\x1ffuzzuser\x1fCorrect horse 1!\x1f8f0a3c\x1f{B}\x1fc2VjcmV0IGJsb2Nr".encode())
-write("kernel", "b_zero", bytes([3]) + b"AbC123\x1fu\x1fpw\x1f00ff\x1f000\x1fAAAA")
-write("kernel", "totp", bytes([40]) + b"JBSWY3DPEHPK3PXP")
+write("srp", "claim", bytes([0]) + f"AbC123\x1ffuzzuser\x1fCorrect horse 1!\x1f8f0a3c\x1f{B}\x1fc2VjcmV0IGJsb2Nr".encode())
+write("srp", "b_zero", bytes([3]) + b"AbC123\x1fu\x1fpw\x1f00ff\x1f000\x1fAAAA")
+write("srp", "totp", bytes([40]) + b"JBSWY3DPEHPK3PXP")
 
 # otpauth_qr: option byte, then secret \x1f issuer \x1f account \x1f dark \x1f light \x1f title
 write("otpauth_qr", "basic", b"\x01JBSWY3DPEHPK3PXP\x1fExample Co\x1falice@example.com")
@@ -35,3 +35,19 @@ for i, op in enumerate(ops):
     write("dispatch", op, bytes([i]) + bodies[op].encode())
 write("dispatch", "raw_target", bytes([200]) + b"AWSCognitoIdentityProviderService.AdminGetUser\n" + b'{"UserPoolId":"$P","Username":"totp"}')
 write("dispatch", "no_target", bytes([250]) + b"{}")
+
+# flow: choices, then answers separated by 0xff (first byte of each: 0 = HTTP 200, 9 = 400, 14 = cut, ...)
+PV = ('{"ChallengeName":"PASSWORD_VERIFIER","Session":"s1","ChallengeParameters":{"SALT":"8f0a3c","SRP_B":"'
+      + B + '","SECRET_BLOCK":"c2VjcmV0IGJsb2Nr","USER_ID_FOR_SRP":"fuzz-user"}}')
+TOKENS = '{"AuthenticationResult":{"AccessToken":"a","IdToken":"i","RefreshToken":"r","ExpiresIn":3600,"TokenType":"Bearer"}}'
+def flow(name, choices, *answers):
+    write("flow", name, bytes(choices) + b"".join(b"\xff" + bytes([k]) + a.encode() for k, a in answers))
+flow("tokens", [0, 0], (0, PV), (0, TOKENS))
+flow("totp", [1, 1, 2], (0, PV), (0, '{"ChallengeName":"SOFTWARE_TOKEN_MFA","Session":"s2","ChallengeParameters":{"FRIENDLY_DEVICE_NAME":"p"}}'), (0, TOKENS))
+flow("mfa_setup", [0, 0, 5, 5], (0, PV), (0, '{"ChallengeName":"MFA_SETUP","Session":"s2","ChallengeParameters":{"MFAS_CAN_SETUP":"[\\"SOFTWARE_TOKEN_MFA\\"]"}}'),
+     (0, '{"SecretCode":"JBSWY3DPEHPK3PXP","Session":"s3"}'), (0, '{"Status":"SUCCESS","Session":"s4"}'), (0, TOKENS))
+flow("select", [0, 0, 4, 1], (0, PV), (0, '{"ChallengeName":"SELECT_MFA_TYPE","Session":"s2","ChallengeParameters":{"MFAS_CAN_CHOOSE":"[\\"SMS_MFA\\",\\"SOFTWARE_TOKEN_MFA\\"]"}}'),
+     (0, '{"ChallengeName":"SMS_MFA","Session":"s3","ChallengeParameters":{"CODE_DELIVERY_DESTINATION":"+1***"}}'), (0, TOKENS))
+flow("new_password", [0, 0, 6], (0, PV), (0, '{"ChallengeName":"NEW_PASSWORD_REQUIRED","Session":"s2","ChallengeParameters":{"requiredAttributes":"[\\"userAttributes.name\\"]","userAttributes":"{\\"email\\":\\"e\\"}"}}'), (0, TOKENS))
+flow("errors", [0, 0], (10, '{"__type":"TooManyRequestsException"}'), (11, '<html>'), (9, '{"__type":"NotAuthorizedException","message":"no"}'),
+     (0, '{"SecretCode":"JBSWY3DP"}'), (0, '{"Status":"ERROR"}'), (0, '{"Username":"u","UserAttributes":[{"Name":"e","Value":"v"}],"UserMFASettingList":["SOFTWARE_TOKEN_MFA"]}'))

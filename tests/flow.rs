@@ -544,12 +544,18 @@ fn cognito_error_types_map_to_names_with_messages_and_are_not_retried() {
         (err_header(403, "", "aws.cognito#ForbiddenException"), "ForbiddenException", "GetUser failed with HTTP 403"),
         (err_header(400, r#"{"__type":"BodyException","message":"m"}"#, "HeaderException"), "BodyException", "m"),
         (err_header(400, r#"{"__type":7,"message":"m"}"#, "HeaderException"), "HeaderException", "m"),
+        (
+            err(503, "{\"__type\":\"\u{fffd}Exception\"}"),
+            "ProtocolError",
+            "GetUser: HTTP 503 with an error type that cannot be read",
+        ),
     ] {
-        let s = replaying(vec![reply, ok("{}")]);
+        let retried = matches!(&reply, Reply::Http(status, ..) if *status >= 500);
+        let s = replaying(vec![reply.clone(), reply.clone(), reply, ok("{}")]);
         let e = assert_error(run(s.client.get_user(Some("access"))), name);
         assert_eq!(e.message(), message, "{name}");
         assert!(!e.retryable(), "{name}");
-        assert_eq!(s.script.requests().len(), 1, "{name} must not be retried");
+        assert_eq!(s.script.requests().len(), if retried { 3 } else { 1 }, "{name}: tries");
     }
 }
 

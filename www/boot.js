@@ -11,7 +11,7 @@
     var spinner = document.querySelector("#screen-loading .spinner");
     if (heading) heading.textContent = "The sign-in page could not start";
     if (lead) lead.textContent = "Its script or the cognito-totp package (pkg/cognito_totp.js) failed to load. " +
-      "Build it with cargo xtask demo (wasm-pack alone builds only the wasm kernel, not the package).";
+      "Build it with cargo xtask demo (it builds the package into www/pkg).";
     if (spinner) spinner.hidden = true;
     if (status) {
       status.className = "status is-error";

@@ -12,7 +12,7 @@ const PKG = process.env.COGNITO_PKG_DIR;
 if (!PKG) throw new Error('COGNITO_PKG_DIR not set: the directory of the built (web) package');
 export const pkgDir = path.resolve(REPO, PKG);
 export const lib = await import(pathToFileURL(path.join(pkgDir, 'cognito_totp.js')).href);
-lib.initSync({ module: readFileSync(path.join(pkgDir, 'kernel_bg.wasm')) });
+lib.initSync({ module: readFileSync(path.join(pkgDir, 'cognito_totp_bg.wasm')) });
 export const VERSION = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).version;
 
 export const fixture = (name) => readFileSync(path.join(REPO, 'tests', 'fixtures', `${name}.json`), 'utf8');

@@ -130,6 +130,11 @@ pub fn service_error<T: Transport>(transport: &T, operation: &str, reply: Reply<
             retryable: status >= 500,
         };
     };
+    // A type the platform could not read (a lone UTF-16 surrogate comes through as U+FFFD) names nothing: it is
+    // not passed on as a name that never was the server's.
+    if name.contains('\u{fffd}') {
+        return Error::protocol(format!("{operation}: HTTP {status} with an error type that cannot be read"));
+    }
     // A blank `message` must not win over `Message`, nor leave an Error without text.
     let non_blank = |m: &crate::core::wire::Loose| m.string().filter(|s| !s.trim().is_empty()).map(String::from);
     let message = non_blank(&body.message)

@@ -34,7 +34,13 @@ impl<T: 'static> Hidden<T> {
         });
         let has_registry = Reflect::has(&js_sys::global(), &JsValue::from_str("FinalizationRegistry")).unwrap_or(false);
         let registry = has_registry.then(|| FinalizationRegistry::new(cleanup.as_ref().unchecked_ref()));
-        Hidden { ids: WeakMap::new(), registry, _cleanup: cleanup, slots: RefCell::new(BTreeMap::new()), next: Cell::new(0) }
+        Hidden {
+            ids: WeakMap::new(),
+            registry,
+            _cleanup: cleanup,
+            slots: RefCell::new(BTreeMap::new()),
+            next: Cell::new(0),
+        }
     }
 
     /// Keeps `value` for `object`, until `object` is collected or [`Hidden::remove`] is called with the returned id.

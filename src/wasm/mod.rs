@@ -114,7 +114,9 @@ impl CognitoTotp {
     /// Checks the configuration; throws `InvalidParameterException` on a malformed pool id, a missing client id or
     /// a non-https endpoint.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "CognitoTotpConfig")] config: JsValue) -> Result<CognitoTotp, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "CognitoTotpConfig")] config: JsValue,
+    ) -> Result<CognitoTotp, JsValue> {
         Self::build(&config).map_err(|e| js_error(&e))
     }
 
@@ -211,10 +213,11 @@ impl CognitoTotp {
         &self,
         #[wasm_bindgen(unchecked_param_type = "NewPasswordStep")] step: JsValue,
         #[wasm_bindgen(js_name = newPassword, unchecked_param_type = "string")] new_password: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, string> | null")] attributes: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Record<string, string> | null")] attributes: Option<JsValue>,
     ) -> Promise {
         let client = Rc::clone(&self.client);
         let password = new_password.as_string().map(Password::new);
+        let attributes = attributes.unwrap_or(JsValue::UNDEFINED);
         spawn(async move {
             let challenge = steps::challenge_of(&step)?;
             let given: BTreeMap<String, Loose> = options(&attributes, "attributes must be an object")?;
@@ -255,14 +258,15 @@ impl CognitoTotp {
         &self,
         #[wasm_bindgen(unchecked_param_type = "TotpSetup")] setup: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue,
-        #[wasm_bindgen(js_name = friendlyDeviceName, unchecked_param_type = "string | null")] friendly_device_name: JsValue,
+        #[wasm_bindgen(js_name = friendlyDeviceName, unchecked_optional_param_type = "string | null")]
+        friendly_device_name: Option<JsValue>,
     ) -> Promise {
         let client = Rc::clone(&self.client);
         spawn(async move {
             let setup = SETUPS
                 .with(|s| s.get(&setup))
                 .ok_or_else(|| invalid("expected the TotpSetup returned by associateTotp"))?;
-            let name = friendly_device_name.as_string();
+            let name = friendly_device_name.and_then(|n| n.as_string());
             match client.verify_totp(&setup, &code_text(&code), name.as_deref()).await? {
                 Some(step) => steps::to_js(step),
                 None => Ok(JsValue::UNDEFINED),
@@ -321,11 +325,11 @@ impl CognitoTotp {
     pub fn refresh(
         &self,
         #[wasm_bindgen(js_name = refreshToken, unchecked_param_type = "string")] refresh_token: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | null")] username: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] username: Option<JsValue>,
     ) -> Promise {
         let client = Rc::clone(&self.client);
         spawn(async move {
-            let (token, username) = (refresh_token.as_string(), username.as_string());
+            let (token, username) = (refresh_token.as_string(), username.and_then(|u| u.as_string()));
             to_js(&client.refresh(token.as_deref(), username.as_deref()).await?)
         })
     }
@@ -439,10 +443,10 @@ fn draw(text: &str, options_value: &JsValue) -> Result<String, Error> {
 #[wasm_bindgen(js_name = qrSvg)]
 pub fn qr_svg(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "SvgOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SvgOptions")] options: Option<JsValue>,
 ) -> Result<String, JsValue> {
     let text = text.as_string().ok_or_else(|| js_error(&invalid("text must be a string")))?;
-    draw(&text, &options).map_err(|e| js_error(&e))
+    draw(&text, &options.unwrap_or(JsValue::UNDEFINED)).map_err(|e| js_error(&e))
 }
 
 /// `otpauth://totp/{issuer}:{account}?secret=…&issuer=…`, percent-encoded.
@@ -458,13 +462,14 @@ pub fn otpauth_uri(#[wasm_bindgen(unchecked_param_type = "OtpauthParams")] param
 #[wasm_bindgen(js_name = totpCode)]
 pub fn totp_code(
     #[wasm_bindgen(unchecked_param_type = "string")] secret: JsValue,
-    #[wasm_bindgen(js_name = unixSeconds, unchecked_param_type = "number | null")] unix_seconds: JsValue,
+    #[wasm_bindgen(js_name = unixSeconds, unchecked_optional_param_type = "number | null")] unix_seconds: Option<
+        JsValue,
+    >,
 ) -> Result<String, JsValue> {
     let secret = secret.as_string().ok_or_else(|| js_error(&invalid("secret must be a string")))?;
-    let seconds = if unix_seconds.is_undefined() || unix_seconds.is_null() {
-        js_sys::Date::now() / 1000.0
-    } else {
-        unix_seconds.as_f64().unwrap_or(f64::NAN)
+    let seconds = match unix_seconds {
+        Some(t) if !t.is_null() => t.as_f64().unwrap_or(f64::NAN),
+        _ => js_sys::Date::now() / 1000.0,
     };
     // Fractions are cut, as `Math.floor` would.
     if !(seconds.is_finite() && seconds >= 0.0) {

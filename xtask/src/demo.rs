@@ -36,7 +36,7 @@ fn parse(args: &[String]) -> Result<Options> {
     Ok(o)
 }
 
-/// The web package (kernel + JS layer, see `package::build_package`) into www/pkg, which the page imports
+/// The web package (see `package::build_package`) into www/pkg, which the page imports
 /// as `./pkg/cognito_totp.js` (shared with the e2e stage).
 pub fn build_web_package() -> Result<()> {
     crate::package::build_package(&root().join("www/pkg"), crate::package::PkgTarget::Web, &[])

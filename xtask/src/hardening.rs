@@ -11,7 +11,7 @@ use crate::process::{logs_dir, run_logged};
 use crate::{Error, Result, root};
 
 /// The cargo-fuzz targets, in run order (fuzz/Cargo.toml `[[bin]]`s).
-pub const TARGETS: [&str; 3] = ["kernel", "otpauth_qr", "dispatch"];
+pub const TARGETS: [&str; 4] = ["flow", "srp", "otpauth_qr", "dispatch"];
 
 /// Release build with debug assertions and overflow checks (an overflow that would wrap silently in
 /// the shipped build is a finding), without AddressSanitizer: the code under test forbids `unsafe`,
@@ -19,7 +19,7 @@ pub const TARGETS: [&str; 3] = ["kernel", "otpauth_qr", "dispatch"];
 /// or cargo rebuilds everything.
 const BUILD_FLAGS: [&str; 4] = ["-O", "-a", "-s", "none"];
 
-/// Seconds per target in the `cargo xtask test` smoke stage: 3 × (8 s + ~5 s of start-up) stays under a
+/// Seconds per target in the `cargo xtask test` smoke stage: 4 × (8 s + ~5 s of start-up) stays under a
 /// minute, plus the build when the sources changed.
 pub const SMOKE_SECONDS: u64 = 8;
 
@@ -328,7 +328,7 @@ mod tests {
                    #99999\tDONE   cov: 1312 ft: 4175 corp: 1531/339Kb lim: 4096 exec/s: 333 rss: 543Mb\n\
                    Done 99999 runs in 300 second(s)\n\
                    stat::number_of_executed_units: 100001\n";
-        let r = parse_libfuzzer("kernel", out);
+        let r = parse_libfuzzer("flow", out);
         assert_eq!((r.execs, r.seconds, r.coverage, r.corpus), (100_001, 300, Some(1312), Some(1531)));
     }
 
@@ -340,11 +340,11 @@ mod tests {
 
     #[test]
     fn a_crash_names_the_panic_and_the_artifact() {
-        let out = "INFO: Running\nthread '<unnamed>' panicked at fuzz_targets/kernel.rs:10:5:\n\
+        let out = "INFO: Running\nthread '<unnamed>' panicked at fuzz_targets/flow.rs:10:5:\n\
                    error without a name\n==1== ERROR: libFuzzer: deadly signal\n\
                    artifact_prefix='/x/'; Test unit written to /x/crash-abc\n";
         let s = crash_summary(out).unwrap_or_default();
-        assert!(s.contains("kernel.rs:10:5") && s.contains("error without a name") && s.contains("crash-abc"), "{s}");
+        assert!(s.contains("flow.rs:10:5") && s.contains("error without a name") && s.contains("crash-abc"), "{s}");
         assert_eq!(crash_summary("Done 5 runs in 1 second(s)"), None);
     }
 }

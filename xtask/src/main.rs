@@ -78,12 +78,12 @@ commands:
            --n N               measured runs per implementation (default 30)
            --no-build          reuse target/bench/pkg as it is
            --no-readme         leave README.md alone
-  package  build the npm package as it ships: the wasm kernel (wasm-pack, wasm-opt) + the JS layer
+  package  build the npm package as it ships (wasm-pack, wasm-opt, package.json)
            --target web|bundler  wasm-bindgen target (default web)
            --out DIR           output directory (default pkg/)
   fuzz     run each cargo-fuzz target in fuzz/ (nightly; installs cargo-fuzz if missing)
            --seconds N         fuzzing time per target (default 300)
-           --target NAME       only this target (repeatable): kernel, otpauth_qr, dispatch
+           --target NAME       only this target (repeatable): flow, srp, otpauth_qr, dispatch
   load     the emulator under load: 200 concurrent SRP sign-ins + TOTP enrollments, kill -9
            mid-load with --state (3 rounds), malformed requests; prints the LOAD figures
   install  run the install steps only

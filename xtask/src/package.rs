@@ -1,6 +1,6 @@
 //! `cargo xtask package` and `build_package`, the only way the npm package is assembled (`demo`, `test` and
-//! `bench` all build through it): the wasm kernel from wasm-pack, the shipped wasm-opt pass, then the JS layer
-//! from `js/` with `cognito_totp.js` as the entry.
+//! `bench` all build through it): wasm-pack's build of the crate, the shipped wasm-opt pass, and the package.json
+//! around it (plus, for the bundler build, the few lines of entry in `js/bundler/`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -71,33 +71,33 @@ impl PkgTarget {
     }
 }
 
-/// The JS layer copied next to the kernel: the entry (`cognito_totp.js`), the protocol modules and the
-/// public typings. `init.js` comes from `js/` or, for the bundler build, `js/bundler/`.
-const JS_FILES: &[&str] = &["cognito_totp.js", "client.js", "http.js", "errors.js", "init.js", "cognito_totp.d.ts"];
+/// The bundler build's entry (from `js/bundler/`): wasm-bindgen's module re-exported, plus a no-op `init` and
+/// `initSync` so that code written for the web build runs unchanged.
+const BUNDLER_ENTRY: &[&str] = &["index.js", "index.d.ts"];
 
-/// The package as users get it, in `out_dir` (recreated): the wasm kernel (`kernel.js`, `kernel_bg.wasm`
-/// and wasm-bindgen's typings, from `wasm-pack build --out-name kernel -- --no-default-features`, through
-/// the shipped wasm-opt pass), the JS layer from `js/` with `cognito_totp.js` as the entry, and a
-/// package.json naming them. With feature `testing` the entry also re-exports the kernel's test-only
-/// `srpPasswordClaim` and `SrpPrepared`.
+/// The package as users get it, in `out_dir` (recreated): `wasm-pack build --out-name cognito_totp` (the crate is
+/// the whole client: `cognito_totp.js` is wasm-bindgen's module, `cognito_totp.d.ts` its typings, generated from
+/// the Rust, `snippets/` the steps' prototype), through the shipped wasm-opt pass, and a package.json naming the
+/// entry. With feature `testing` the module also exports the deterministic SRP step (`srpPasswordClaim`,
+/// `SrpPrepared`).
 pub fn build_package(out_dir: &Path, target: PkgTarget, features: &[&str]) -> Result<()> {
     // wasm-pack adds to what is there; a file of an older layout must not ship (or be listed) again.
     if out_dir.exists() {
         std::fs::remove_dir_all(out_dir)?;
     }
-    let mut cargo_args = vec!["--no-default-features".to_string()];
+    let mut cargo_args = Vec::new();
     if !features.is_empty() {
-        cargo_args.push("--features".into());
+        cargo_args.push("--features".to_string());
         cargo_args.push(features.join(","));
     }
     println!(
-        "$ wasm-pack build --target {} --release --out-dir {} --out-name kernel -- {}",
+        "$ wasm-pack build --target {} --release --out-dir {} --out-name cognito_totp -- {}",
         target.name(),
         out_dir.display(),
         cargo_args.join(" ")
     );
     let status = Command::new("wasm-pack")
-        .args(["build", "--target", target.name(), "--release", "--out-name", "kernel", "--out-dir"])
+        .args(["build", "--target", target.name(), "--release", "--out-name", "cognito_totp", "--out-dir"])
         .arg(out_dir)
         .arg("--")
         .args(&cargo_args)
@@ -108,7 +108,7 @@ pub fn build_package(out_dir: &Path, target: PkgTarget, features: &[&str]) -> Re
         return Err(Error::new(format!("wasm-pack build --target {} failed ({status})", target.name())));
     }
     optimize_package(out_dir)?;
-    add_js_layer(out_dir, target, features.contains(&"testing"))
+    finish_manifest(out_dir, target)
 }
 
 /// `cargo xtask package [--target web|bundler] [--out DIR]`: the npm package as it ships (default: web, in `pkg/`),
@@ -139,38 +139,37 @@ pub fn package(args: &[String]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Copies the JS layer into a wasm-pack output directory and rewrites its package.json around it.
-fn add_js_layer(out_dir: &Path, target: PkgTarget, testing: bool) -> Result<()> {
+/// Rewrites wasm-pack's package.json around the entry: an ES module package whose `main`/`module` is
+/// `cognito_totp.js` (web) or the bundler entry, listing every file it ships (the snippets included).
+fn finish_manifest(out_dir: &Path, target: PkgTarget) -> Result<()> {
     let manifest_path = out_dir.join("package.json");
     let mut manifest = read_json(&manifest_path)?;
-    let version = manifest.get("version").and_then(Value::as_str).unwrap_or("0.0.0").to_owned();
-    let js = root().join("js");
-    for file in JS_FILES {
-        let from = match (*file, target) {
-            ("init.js", PkgTarget::Bundler) => js.join("bundler/init.js"),
-            _ => js.join(file),
-        };
-        let text =
-            std::fs::read_to_string(&from).map_err(|e| Error::new(format!("cannot read {}: {e}", from.display())))?;
-        let mut text = text.replace("__VERSION__", &version);
-        if testing && file.starts_with("cognito_totp.") {
-            text.push_str("export { srpPasswordClaim, SrpPrepared } from './kernel.js';\n");
-        }
-        std::fs::write(out_dir.join(file), text)?;
-    }
-    // Everything wasm-pack listed (the kernel), then the JS layer.
     let mut files: Vec<Value> = manifest.get("files").and_then(Value::as_array).cloned().unwrap_or_default();
-    files.extend(JS_FILES.iter().map(|f| Value::from(*f)));
-    files.dedup();
+    if out_dir.join("snippets").is_dir() && !files.contains(&json!("snippets")) {
+        files.push(json!("snippets"));
+    }
+    let (entry, types) = match target {
+        PkgTarget::Web => ("cognito_totp.js", "cognito_totp.d.ts"),
+        PkgTarget::Bundler => {
+            for file in BUNDLER_ENTRY {
+                let from = root().join("js/bundler").join(file);
+                std::fs::copy(&from, out_dir.join(file))
+                    .map_err(|e| Error::new(format!("cannot copy {}: {e}", from.display())))?;
+                files.push(json!(file));
+            }
+            ("index.js", "index.d.ts")
+        }
+    };
     let obj = manifest
         .as_object_mut()
         .ok_or_else(|| Error::new(format!("{} is not a JSON object", manifest_path.display())))?;
     obj.insert("type".into(), json!("module"));
     obj.insert("files".into(), Value::Array(files));
-    obj.insert("main".into(), json!("cognito_totp.js"));
-    obj.insert("module".into(), json!("cognito_totp.js"));
-    obj.insert("types".into(), json!("cognito_totp.d.ts"));
-    // wasm-pack's `sideEffects` stays: it names kernel.js where instantiating the wasm is one.
+    obj.insert("main".into(), json!(entry));
+    obj.insert("module".into(), json!(entry));
+    obj.insert("types".into(), json!(types));
+    // wasm-pack's `sideEffects` stays: it names the snippets and, for the bundler, the module that instantiates
+    // the wasm on import.
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| Error::new(e.to_string()))?;
     std::fs::write(&manifest_path, text + "\n")?;
     Ok(())
@@ -189,65 +188,46 @@ mod tests {
 
     /// A directory shaped like wasm-pack's output, with its package.json.
     fn fake_wasm_pack_output(name: &str, side_effects: &[&str]) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("xtask-js-layer-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = std::env::temp_dir().join(format!("xtask-manifest-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("snippets")).unwrap();
         let manifest = json!({
-            "name": "cognito-totp", "version": "1.2.3", "files": ["kernel_bg.wasm", "kernel.js", "kernel.d.ts"],
-            "main": "kernel.js", "types": "kernel.d.ts", "sideEffects": side_effects,
+            "name": "cognito-totp", "version": "1.2.3",
+            "files": ["cognito_totp_bg.wasm", "cognito_totp.js", "cognito_totp.d.ts"],
+            "main": "cognito_totp.js", "types": "cognito_totp.d.ts", "sideEffects": side_effects,
         });
         std::fs::write(dir.join("package.json"), manifest.to_string()).unwrap();
         dir
     }
 
+    fn files(pkg: &Value) -> Vec<&str> {
+        pkg["files"].as_array().unwrap().iter().filter_map(Value::as_str).collect()
+    }
+
     #[test]
-    fn the_js_layer_is_the_entry_of_the_web_package() {
+    fn the_web_package_is_wasm_bindgens_module_with_its_snippets() {
         let dir = fake_wasm_pack_output("web", &["./snippets/*"]);
-        add_js_layer(&dir, PkgTarget::Web, false).unwrap();
+        finish_manifest(&dir, PkgTarget::Web).unwrap();
         let pkg = read_json(&dir.join("package.json")).unwrap();
         assert_eq!((pkg["main"].as_str(), pkg["module"].as_str()), (Some("cognito_totp.js"), Some("cognito_totp.js")));
         assert_eq!(pkg["types"], "cognito_totp.d.ts");
         assert_eq!(pkg["type"], "module");
         assert_eq!(pkg["sideEffects"], json!(["./snippets/*"]));
-        let files: Vec<&str> = pkg["files"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-        for f in JS_FILES.iter().chain(&["kernel_bg.wasm", "kernel.js", "kernel.d.ts"]) {
-            assert!(files.contains(f), "{f} not in {files:?}");
-            if !f.starts_with("kernel") {
-                assert!(dir.join(f).exists(), "{f} not copied");
-            }
-        }
-        // Every relative import of the copied JS names a shipped file.
-        for f in JS_FILES.iter().filter(|f| f.ends_with(".js")) {
-            let text = std::fs::read_to_string(dir.join(f)).unwrap();
-            for part in text.split("from './").skip(1) {
-                let target = part.split('\'').next().unwrap();
-                assert!(files.contains(&target), "{f} imports ./{target}, which is not shipped");
-            }
-            assert!(!text.contains("__VERSION__"), "{f}: version placeholder left");
-        }
-        assert!(std::fs::read_to_string(dir.join("http.js")).unwrap().contains("cognito-totp/1.2.3"));
-        let init = std::fs::read_to_string(dir.join("init.js")).unwrap();
-        assert!(init.contains("from './kernel.js'"), "the web init is the kernel's: {init}");
-        let entry = std::fs::read_to_string(dir.join("cognito_totp.js")).unwrap();
-        assert!(!entry.contains("srpPasswordClaim"), "test-only exports in a published build");
+        assert_eq!(files(&pkg), ["cognito_totp_bg.wasm", "cognito_totp.js", "cognito_totp.d.ts", "snippets"]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
-    fn the_bundler_package_has_a_no_op_init_and_testing_builds_reexport_the_srp_step() {
-        let dir = fake_wasm_pack_output("bundler", &["./kernel.js", "./snippets/*"]);
-        add_js_layer(&dir, PkgTarget::Bundler, true).unwrap();
-        let init = std::fs::read_to_string(dir.join("init.js")).unwrap();
-        assert!(!init.contains("from './kernel.js'"), "the bundler loads the wasm itself: {init}");
-        assert!(init.contains("export default async function init"), "{init}");
-        // wasm-pack's sideEffects name kernel.js, whose import instantiates the wasm: kept.
-        assert_eq!(
-            read_json(&dir.join("package.json")).unwrap()["sideEffects"],
-            json!(["./kernel.js", "./snippets/*"])
-        );
-        for f in ["cognito_totp.js", "cognito_totp.d.ts"] {
-            let text = std::fs::read_to_string(dir.join(f)).unwrap();
-            assert!(text.ends_with("export { srpPasswordClaim, SrpPrepared } from './kernel.js';\n"), "{f}: {text}");
-        }
+    fn the_bundler_package_enters_through_a_no_op_init() {
+        let dir = fake_wasm_pack_output("bundler", &["./cognito_totp.js", "./snippets/*"]);
+        finish_manifest(&dir, PkgTarget::Bundler).unwrap();
+        let pkg = read_json(&dir.join("package.json")).unwrap();
+        assert_eq!((pkg["main"].as_str(), pkg["types"].as_str()), (Some("index.js"), Some("index.d.ts")));
+        assert!(files(&pkg).contains(&"index.js") && files(&pkg).contains(&"index.d.ts"));
+        let entry = std::fs::read_to_string(dir.join("index.js")).unwrap();
+        assert!(entry.contains("export * from './cognito_totp.js'"), "{entry}");
+        assert!(entry.contains("export default async function init"), "{entry}");
+        // The module whose import instantiates the wasm keeps its side effect.
+        assert_eq!(pkg["sideEffects"], json!(["./cognito_totp.js", "./snippets/*"]));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

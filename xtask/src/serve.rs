@@ -98,7 +98,7 @@ mod tests {
             std::env::temp_dir().join(format!("xtask-www-{}-{:?}", std::process::id(), std::thread::current().id()));
         std::fs::create_dir_all(dir.join("pkg")).unwrap();
         std::fs::write(dir.join("index.html"), "<!doctype html><title>t</title>").unwrap();
-        std::fs::write(dir.join("pkg/kernel_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        std::fs::write(dir.join("pkg/cognito_totp_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
         std::fs::write(dir.join("pkg/cognito_totp.js"), "export {};").unwrap();
         dir
     }
@@ -121,7 +121,7 @@ mod tests {
     async fn serves_wasm_with_its_mime_type_and_the_security_headers() {
         let dir = www();
         let app = app(dir.clone(), "{}".into(), "http://127.0.0.1:9229/").unwrap();
-        let res = get(&app, "/pkg/kernel_bg.wasm").await;
+        let res = get(&app, "/pkg/cognito_totp_bg.wasm").await;
         assert_eq!(res.status(), StatusCode::OK);
         let h = res.headers();
         assert_eq!(h[CONTENT_TYPE], "application/wasm");

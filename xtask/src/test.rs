@@ -234,7 +234,7 @@ fn native(result: &mut StageResult) -> Result<()> {
     let outcome = run_logged(cargo().args(["test", "--workspace"]), &log_path("native")?, 30 * MINUTE)?;
     result.record("cargo test --workspace", &outcome, counts::cargo(&outcome.output));
     // Two gates that keep the tree as the README's reader finds it: formatted (rustfmt.toml), and
-    // without a lint warning, the package's no_std wasm build included.
+    // without a lint warning, the package's wasm build included.
     gate(result, "cargo fmt --check", cargo().args(["fmt", "--all", "--check"]), "fmt")?;
     gate(
         result,
@@ -242,18 +242,18 @@ fn native(result: &mut StageResult) -> Result<()> {
         cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
         "clippy",
     )?;
-    let kernel = [
+    let wasm = [
         "clippy",
         "-p",
         "cognito-totp",
         "--target",
         "wasm32-unknown-unknown",
-        "--no-default-features",
+        "--all-features",
         "--",
         "-D",
         "warnings",
     ];
-    gate(result, "cargo clippy (the package's wasm build)", cargo().args(kernel), "clippy-wasm")
+    gate(result, "cargo clippy (the package's wasm build)", cargo().args(wasm), "clippy-wasm")
 }
 
 /// One command that passes or fails as a whole, counted as one test.
@@ -521,11 +521,12 @@ fn prepend_path(dir: &Path) -> std::ffi::OsString {
     std::env::join_paths(paths).unwrap_or_default()
 }
 
-/// What the package must ship: the entry users import, its typings, and the wasm kernel under it.
-const SHIPPED: [&str; 4] = ["cognito_totp.js", "cognito_totp.d.ts", "kernel.js", "kernel_bg.wasm"];
+/// What the package must ship: wasm-bindgen's module, its typings and the wasm (the bundler build adds its entry).
+const SHIPPED: [&str; 3] = ["cognito_totp.js", "cognito_totp.d.ts", "cognito_totp_bg.wasm"];
 
-/// The package.json fields an npm consumer and bundlers rely on; one message per problem.
-pub fn package_json_problems(pkg: &Value, out_dir: &Path) -> Vec<String> {
+/// The package.json fields an npm consumer and bundlers rely on, for a package entered through `entry`; one message
+/// per problem.
+pub fn package_json_problems(pkg: &Value, out_dir: &Path, entry: &str) -> Vec<String> {
     let mut problems = Vec::new();
     if pkg.get("name").and_then(Value::as_str) != Some("cognito-totp") {
         problems.push(format!("name is {}, not \"cognito-totp\"", pkg.get("name").unwrap_or(&Value::Null)));
@@ -533,8 +534,8 @@ pub fn package_json_problems(pkg: &Value, out_dir: &Path) -> Vec<String> {
     // Bundlers follow `module`, Node and older tools `main`: both must lead to the public entry.
     for field in ["module", "main"] {
         match pkg.get(field).and_then(Value::as_str) {
-            Some("cognito_totp.js" | "./cognito_totp.js") => {}
-            Some(other) => problems.push(format!("{field} is {other}, not cognito_totp.js")),
+            Some(name) if name.trim_start_matches("./") == entry => {}
+            Some(other) => problems.push(format!("{field} is {other}, not {entry}")),
             None => problems.push(format!("no \"{field}\"")),
         }
     }
@@ -546,7 +547,7 @@ pub fn package_json_problems(pkg: &Value, out_dir: &Path) -> Vec<String> {
     match pkg.get("files").and_then(Value::as_array) {
         Some(files) => {
             let listed: Vec<&str> = files.iter().filter_map(Value::as_str).collect();
-            for needed in SHIPPED {
+            for needed in SHIPPED.iter().copied().chain([entry]) {
                 if !listed.contains(&needed) {
                     problems.push(format!("\"files\" does not list {needed}"));
                 }
@@ -651,7 +652,7 @@ fn package(result: &mut StageResult) -> Result<()> {
     result.counts.found = true;
     let text = std::fs::read_to_string(out_dir.join("package.json"))?;
     let pkg: Value = serde_json::from_str(&text).map_err(|e| Error::new(format!("package.json is not JSON: {e}")))?;
-    let problems = package_json_problems(&pkg, &out_dir);
+    let problems = package_json_problems(&pkg, &out_dir, "index.js");
     for p in &problems {
         result.counts.failed_names.push(format!("package.json: {p}"));
     }
@@ -661,7 +662,7 @@ fn package(result: &mut StageResult) -> Result<()> {
         println!("package.json of the bundler build: name, main/module, types, files, sideEffects");
     }
 
-    // The typings test imports the web build's `init`/`initSync` and checks js/init.js (web) against them.
+    // The typings test imports the web build's `init`/`initSync` with the rest of the API.
     let outcome = typecheck(&client_package()?)?;
     if outcome.success {
         result.counts.passed += 1;
@@ -724,17 +725,18 @@ mod tests {
         for f in SHIPPED {
             std::fs::write(dir.join(f), "").unwrap();
         }
+        std::fs::write(dir.join("index.js"), "").unwrap();
         let good = json!({
-            "name": "cognito-totp", "main": "cognito_totp.js", "module": "cognito_totp.js",
-            "types": "cognito_totp.d.ts", "sideEffects": ["./kernel.js"],
-            "files": ["kernel_bg.wasm", "kernel.js", "cognito_totp.js", "cognito_totp.d.ts"],
+            "name": "cognito-totp", "main": "index.js", "module": "./index.js",
+            "types": "cognito_totp.d.ts", "sideEffects": ["./cognito_totp.js"],
+            "files": ["cognito_totp_bg.wasm", "cognito_totp.js", "cognito_totp.d.ts", "index.js"],
         });
-        assert!(package_json_problems(&good, &dir).is_empty());
+        assert!(package_json_problems(&good, &dir, "index.js").is_empty());
         let bad = json!({
             "name": "cognito_totp", "module": "kernel.js", "types": "missing.d.ts",
             "files": ["cognito_totp.js", "gone.js"],
         });
-        let problems = package_json_problems(&bad, &dir);
+        let problems = package_json_problems(&bad, &dir, "index.js");
         // name, module, main, types, 3 unlisted files, a listed file that is missing, sideEffects
         assert_eq!(problems.len(), 9, "{problems:?}");
         std::fs::remove_dir_all(&dir).unwrap();
@@ -744,13 +746,12 @@ mod tests {
     fn the_typings_check_reads_the_built_package_not_www_pkg() {
         let base = json!({ "compilerOptions": {
             "strict": true,
-            "rootDirs": ["../../js", "../../www/pkg"],
+            "rootDirs": ["../../www/pkg"],
             "paths": { "cognito-totp": ["../../www/pkg/cognito_totp.d.ts"] },
         }});
         let pkg = Path::new("/tmp/built-pkg");
         let o = retargeted_options(&base, &root().join("tests/typescript"), pkg);
-        let js = root().join("js").to_string_lossy().to_string();
-        assert_eq!(o["rootDirs"], json!([js, "/tmp/built-pkg"]));
+        assert_eq!(o["rootDirs"], json!(["/tmp/built-pkg"]));
         assert_eq!(o["paths"]["cognito-totp"], json!(["/tmp/built-pkg/cognito_totp.d.ts"]));
         assert!(o.get("strict").is_none(), "only the package locations are overridden");
     }

@@ -1,4 +1,4 @@
-//! Arbitrary server values and user input into the kernel's synchronous functions: the SRP password claim
+//! Arbitrary server values and user input into the synchronous SRP and TOTP functions: the password claim
 //! (SALT, SRP_B, SECRET_BLOCK, names, password), TIMESTAMP, SECRET_HASH and TOTP.
 //! Properties: never a panic; a claim is 44 characters of padded base64 (32 bytes) and depends only on its
 //! inputs (the same inputs sign the same); SRP_B is refused as 0 mod N exactly when it is 0 or N;
