@@ -486,6 +486,15 @@ def test_missing_member(emulator_url):
     assert_error(raw(emulator_url, "InitiateAuth", {"AuthFlow": "USER_SRP_AUTH"}), "InvalidParameterException")
 
 
+def test_oversized_body_gets_its_413_while_the_client_is_still_sending(emulator_url):
+    """urllib writes the whole 8 MiB before it reads: the 413 must still arrive, not a broken pipe."""
+    for _ in range(2):
+        status, headers, body = raw(emulator_url, "InitiateAuth", b"a" * (8 * 1024 * 1024))
+        assert status == 413, (status, body[:200])
+        assert json.loads(body)["__type"] == "SerializationException"
+        assert {k.lower(): v for k, v in headers.items()}["x-amzn-errortype"] == "SerializationException"
+
+
 def test_cors_preflight_and_error_headers(emulator_url):
     origin = "http://127.0.0.1:8080"
     status, headers, _ = raw(

@@ -88,7 +88,7 @@ fn raw(addr: &str, head: &str, body: &[u8]) -> std::io::Result<(u16, String, Vec
     s.set_read_timeout(Some(IO_TIMEOUT))?;
     s.set_write_timeout(Some(IO_TIMEOUT))?;
     s.write_all(head.as_bytes())?;
-    // The server may answer (413) and close before a huge body is written: keep what was read.
+    // A write error must not hide an answer that was already sent: keep what was read.
     let _ = s.write_all(body);
     let mut out = Vec::new();
     let read = s.read_to_end(&mut out);

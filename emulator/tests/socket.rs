@@ -229,3 +229,32 @@ fn concurrent_enrollments_survive_kill_9() {
     drop(emu2);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A client that writes its whole 8 MiB body before reading (as urllib does) still reads the 413 and its
+/// AWS error body: the emulator drains what it will not parse instead of closing mid-write (which made
+/// the client's write fail with EPIPE or ECONNRESET and lose the answer).
+#[test]
+fn an_oversized_body_written_in_full_gets_its_413() {
+    let emu = start(&["--port", "0"]);
+    let hostport = emu.endpoint.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let body = vec![b'a'; 8 * 1024 * 1024];
+    for _ in 0..2 {
+        let mut s = TcpStream::connect(&hostport).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+        write!(
+            s,
+            "POST / HTTP/1.1\r\nHost: {hostport}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .unwrap();
+        s.write_all(&body).expect("the whole body is accepted before the answer");
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let raw = String::from_utf8_lossy(&raw);
+        assert!(raw.starts_with("HTTP/1.1 413 "), "{raw}");
+        let (head, payload) = raw.split_once("\r\n\r\n").unwrap();
+        assert!(head.to_ascii_lowercase().contains("x-amzn-errortype: serializationexception"), "{head}");
+        let json: Value = serde_json::from_str(payload).unwrap();
+        assert_eq!(json["__type"], "SerializationException");
+    }
+}
