@@ -4,12 +4,14 @@
 //! `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.{Operation}`, dispatched to one module
 //! per operation under [`ops`]. Dev endpoints for tests live under `/_emulator/` (loopback peers only).
 
+pub mod attributes;
 pub mod auth;
 pub mod dev;
 pub mod error;
 pub mod input;
 pub mod model;
 pub mod ops;
+pub mod page;
 pub mod persist;
 pub mod seed;
 pub mod srp;
