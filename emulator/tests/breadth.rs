@@ -681,3 +681,23 @@ async fn list_users_filters_and_pages() {
     list(json!({"PaginationToken": "bogus"})).await.err("InvalidParameterException");
     list(json!({"Limit": 61})).await.err("InvalidParameterException");
 }
+
+// ---- the list of operations ----------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_readme_and_the_dev_endpoint_list_every_operation() {
+    let ops = cognito_emulator::ops::OPERATIONS;
+    let readme = include_str!("../README.md");
+    let section = readme.split("## Operations").nth(1).unwrap().split("What they do beyond").next().unwrap();
+    assert!(section.contains(&format!("{} operations", ops.len())), "the README's count is stale");
+    let words: std::collections::BTreeSet<&str> =
+        section.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let missing: Vec<&&str> = ops.iter().filter(|op| !words.contains(**op)).collect();
+    assert!(missing.is_empty(), "not in emulator/README.md: {missing:?}");
+    let emu = emulator();
+    let listed = emu.dev("GET", "/_emulator/operations", None).await;
+    assert_eq!(listed.body, json!(ops));
+    for op in ops {
+        assert!(cognito_emulator::ops::lookup(op).is_some(), "{op} is listed but not dispatched");
+    }
+}
