@@ -16,7 +16,6 @@
 //! | | `SMS_MFA` / `SMS_OTP` / `EMAIL_OTP` | `SMS_MFA_CODE` / `SMS_OTP_CODE` / `EMAIL_OTP_CODE` | tokens | `smsCode` / `emailCode` |
 
 use alloc::borrow::Cow;
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -24,7 +23,6 @@ use core::cell::RefCell;
 use core::fmt;
 
 use serde::Serialize;
-use serde::de::{Deserializer, MapAccess, Visitor};
 use zeroize::Zeroizing;
 
 use super::error::Error;
@@ -33,10 +31,7 @@ use super::secret::{Password, SecretString, secret_hash};
 use super::srp::{self, SrpClient, SrpError};
 use super::timestamp::cognito_timestamp;
 use super::transport::{Clock, Random, Transport, call};
-use super::wire::{
-    AuthAnswer, AuthenticationResult, ChallengeParameters, GetUserAnswer, Loose, MfaSettings, Params, Request,
-    TokenAnswer,
-};
+use super::wire::{Answer, AuthenticationResult, ChallengeParameters, Loose, Members, MfaSettings, Params, Request};
 
 // ---- configuration ---------------------------------------------------------------------------------------
 
@@ -284,7 +279,7 @@ pub enum Step {
         /// Attribute names (without `userAttributes.`) the new password must come with.
         required_attributes: Vec<String>,
         /// The user's attributes as Cognito sent them (string members only).
-        user_attributes: BTreeMap<String, String>,
+        user_attributes: Members<String>,
     },
     /// `SELECT_MFA_TYPE`: [`Client::select_mfa`].
     SelectMfa {
@@ -415,7 +410,7 @@ impl MfaPreference {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {
     pub username: String,
-    pub attributes: BTreeMap<String, String>,
+    pub attributes: Members<String>,
     pub mfa: UserMfa,
 }
 
@@ -560,7 +555,7 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
                 request.access_token = Some(token);
             }
         }
-        let mut answer: TokenAnswer = self.send("AssociateSoftwareToken", &request, false).await?;
+        let mut answer = self.send("AssociateSoftwareToken", &request, false).await?;
         let secret = answer
             .secret_code
             .take_text()
@@ -599,7 +594,7 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
             SetupAuth::AccessToken(token) => request.access_token = Some(token.as_str()),
             SetupAuth::Session { session, .. } => request.session = Some(session.as_str()),
         }
-        let mut answer: TokenAnswer = self.send("VerifySoftwareToken", &request, false).await?;
+        let mut answer = self.send("VerifySoftwareToken", &request, false).await?;
         match answer.status.string() {
             Some("SUCCESS") => {}
             Some(_) => {
@@ -640,7 +635,7 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
     pub async fn get_user(&self, access_token: Option<&str>) -> Result<User, Error> {
         input::required(access_token, "the access token")?;
         let request = Request { access_token, ..Request::default() };
-        let answer: GetUserAnswer = self.send("GetUser", &request, false).await?;
+        let answer = self.send("GetUser", &request, false).await?;
         let username =
             answer.username.string().ok_or_else(|| Error::protocol("GetUser: the response has no Username"))?.into();
         let list =
@@ -654,10 +649,10 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
                 .map(factor_name)
                 .collect(),
         };
-        let mut attributes = BTreeMap::new();
+        let mut attributes = Members::default();
         for attribute in list.into_iter().flatten() {
             if let Some(name) = attribute.name.string() {
-                attributes.insert(name.into(), attribute.value.string().unwrap_or_default().into());
+                attributes.set(name.into(), attribute.value.string().unwrap_or_default().into());
             }
         }
         let preferred = answer.preferred_mfa_setting.text().map(factor_name);
@@ -697,7 +692,7 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
             auth_parameters: Some(params),
             ..Request::default()
         };
-        let answer: AuthAnswer = self.send("InitiateAuth", &request, false).await?;
+        let answer = self.send("InitiateAuth", &request, false).await?;
         let result = answer
             .authentication_result
             .ok_or_else(|| Error::protocol("InitiateAuth (refresh): the response has no AuthenticationResult"))?;
@@ -730,7 +725,7 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
         &self,
         username: Option<&str>,
         password: Option<&Password>,
-    ) -> Result<(AuthAnswer, String), Error> {
+    ) -> Result<(Answer, String), Error> {
         let username = input::required(username, "username")?;
         let password = required_password(password, "password")?;
         // Taken, not borrowed: a prepared `a` must never serve a second sign-in.
@@ -749,7 +744,7 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
             auth_parameters: Some(params),
             ..Request::default()
         };
-        let answer: AuthAnswer = self.send("InitiateAuth", &request, false).await?;
+        let answer = self.send("InitiateAuth", &request, false).await?;
         if answer.challenge_name.string() != Some("PASSWORD_VERIFIER") {
             let named = answer.challenge_name.text().map_or(Cow::Borrowed("no challenge"), quoted_name);
             return Err(Error::protocol(format!(
@@ -798,7 +793,7 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
         session: Option<&str>,
         username: &str,
         mut responses: Params<'_>,
-    ) -> Result<AuthAnswer, Error> {
+    ) -> Result<Answer, Error> {
         responses.set("USERNAME", username);
         self.add_secret_hash(&mut responses, username);
         let request = Request {
@@ -818,7 +813,7 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
     }
 
     /// An InitiateAuth / RespondToAuthChallenge answer as the next [`Step`].
-    fn next_step(&self, answer: AuthAnswer, username: &str) -> Result<Step, Error> {
+    fn next_step(&self, answer: Answer, username: &str) -> Result<Step, Error> {
         if let Some(result) = answer.authentication_result {
             return tokens(result).map(|tokens| Step::Done { tokens });
         }
@@ -876,24 +871,24 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
     }
 
     /// `userAttributes`: a JSON object as text; its string members, a repeated name keeping its last value.
-    fn json_string_map(&self, value: &Loose) -> BTreeMap<String, String> {
+    fn json_string_map(&self, value: &Loose) -> Members<String> {
         let parsed = value.string().and_then(|t| self.transport.parse_json(t));
-        parsed.and_then(|json| self.transport.decode::<StringMembers>(json)).map(|m| m.0).unwrap_or_default()
+        let members = parsed.and_then(|json| self.transport.decode::<Members<Loose>>(json)).unwrap_or_default();
+        let strings = members.0.into_iter().filter_map(|(k, v)| match v {
+            Loose::Str(s) => Some((k, s)),
+            _ => None,
+        });
+        Members(strings.collect())
     }
 
-    /// One call with the retry policy, its answer decoded as `A`.
-    async fn send<A: serde::de::DeserializeOwned + Default>(
-        &self,
-        operation: &'static str,
-        request: &Request<'_>,
-        allow_empty: bool,
-    ) -> Result<A, Error> {
+    /// One call with the retry policy, its answer decoded.
+    async fn send(&self, operation: &'static str, request: &Request<'_>, allow_empty: bool) -> Result<Answer, Error> {
         let body = self.transport.encode(request)?;
         let json =
             call(&self.transport, &self.clock, &self.random, operation, &body, self.config.timeout_ms, allow_empty)
                 .await?;
         match json {
-            None => Ok(A::default()),
+            None => Ok(Answer::default()),
             Some(json) => self
                 .transport
                 .decode(json)
@@ -922,31 +917,4 @@ fn tokens(result: AuthenticationResult) -> Result<Tokens, Error> {
         expires_in: result.expires_in.seconds().ok_or_else(|| missing("ExpiresIn"))?,
         token_type: result.token_type.text().unwrap_or("Bearer").into(),
     })
-}
-
-/// A JSON object's string members (`userAttributes`); anything but an object reads as none.
-struct StringMembers(BTreeMap<String, String>);
-
-impl<'de> serde::Deserialize<'de> for StringMembers {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> Visitor<'de> for Members {
-            type Value = StringMembers;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StringMembers, A::Error> {
-                let mut out = BTreeMap::new();
-                while let Some((key, value)) = map.next_entry::<String, Loose>()? {
-                    // A repeated name takes its last value, which decides whether the member is kept.
-                    match value {
-                        Loose::Str(s) => out.insert(key, s),
-                        _ => out.remove(&key),
-                    };
-                }
-                Ok(StringMembers(out))
-            }
-        }
-        deserializer.deserialize_map(Members)
-    }
 }

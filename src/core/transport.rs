@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::error::Error;
-use super::wire::{ErrorBody, error_type};
+use super::wire::{Answer, error_type};
 
 /// What came back from one POST, whatever its status.
 #[derive(Debug)]
@@ -119,10 +119,11 @@ pub fn service_error<T: Transport>(transport: &T, operation: &str, reply: Reply<
     let status = reply.status;
     let described = reply.body.describe();
     let body = match reply.body {
-        Body::Object(json) => transport.decode::<ErrorBody>(json).unwrap_or_default(),
-        _ => ErrorBody::default(),
+        Body::Object(json) => transport.decode::<Answer>(json).unwrap_or_default(),
+        _ => Answer::default(),
     };
-    let name = body.kind.string().and_then(error_type).or_else(|| reply.error_type.as_deref().and_then(error_type));
+    let name =
+        body.error_type.string().and_then(error_type).or_else(|| reply.error_type.as_deref().and_then(error_type));
     let Some(name) = name else {
         // A gateway's 5xx page is as transient as Cognito's own 5xx: the same call may pass later.
         return Error::Protocol {
@@ -137,8 +138,8 @@ pub fn service_error<T: Transport>(transport: &T, operation: &str, reply: Reply<
     }
     // A blank `message` must not win over `Message`, nor leave an Error without text.
     let non_blank = |m: &crate::core::wire::Loose| m.string().filter(|s| !s.trim().is_empty()).map(String::from);
-    let message = non_blank(&body.message)
-        .or_else(|| non_blank(&body.message_capitalised))
+    let message = non_blank(&body.error_message)
+        .or_else(|| non_blank(&body.error_message_capitalised))
         .unwrap_or_else(|| format!("{operation} failed with HTTP {status}"));
     Error::Service { retryable: status >= 500 || is_retryable_type(name), name: name.into(), message }
 }

@@ -137,14 +137,95 @@ impl<'de> Visitor<'de> for LooseVisitor {
     }
 }
 
-/// `InitiateAuth` / `RespondToAuthChallenge` (and their Admin twins) answer with this.
+/// A JSON object's members in order, a repeated name keeping its last value (as `JSON.parse` has it): the
+/// attributes of a user, which the app gets as a plain object. A list, not a `BTreeMap`: a handful of entries,
+/// and no B-tree code in the wasm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Members<V>(pub Vec<(String, V)>);
+
+impl<V> Default for Members<V> {
+    fn default() -> Self {
+        Members(Vec::new())
+    }
+}
+
+impl<V> Members<V> {
+    pub fn set(&mut self, key: String, value: V) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    pub fn remove(&mut self, key: &str) {
+        self.0.retain(|(k, _)| k != key);
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+impl<V: Serialize> Serialize for Members<V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Members<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MembersVisitor<V>(core::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for MembersVisitor<V> {
+            type Value = Members<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<V>, A::Error> {
+                let mut out = Members::default();
+                while let Some((key, value)) = map.next_entry()? {
+                    out.set(key, value);
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(MembersVisitor(core::marker::PhantomData))
+    }
+}
+
+/// Every answer the client reads, as one type, so that one decoder is compiled: each operation's output sets the
+/// members botocore's model gives it and leaves the rest absent.
+///
+/// | operation | members |
+/// |---|---|
+/// | `InitiateAuth`, `RespondToAuthChallenge` | `ChallengeName`, `Session`, `ChallengeParameters`, `AuthenticationResult` |
+/// | `AssociateSoftwareToken` | `SecretCode`, `Session` (when called with one) |
+/// | `VerifySoftwareToken` | `Status`, `Session` (when called with one) |
+/// | `GetUser` | `Username`, `UserAttributes`, `UserMFASettingList`, `PreferredMfaSetting` |
+/// | any error (non-2xx) | `__type`, `message` (some services: `Message`) |
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
-pub struct AuthAnswer {
+pub struct Answer {
     pub challenge_name: Loose,
     pub session: Loose,
     pub challenge_parameters: Option<ChallengeParameters>,
     pub authentication_result: Option<AuthenticationResult>,
+    pub secret_code: Loose,
+    pub status: Loose,
+    pub username: Loose,
+    pub user_attributes: Option<Vec<Option<AttributeType>>>,
+    #[serde(rename = "UserMFASettingList")]
+    pub user_mfa_setting_list: Loose,
+    pub preferred_mfa_setting: Loose,
+    #[serde(rename = "__type")]
+    pub error_type: Loose,
+    #[serde(rename = "message")]
+    pub error_message: Loose,
+    #[serde(rename = "Message")]
+    pub error_message_capitalised: Loose,
 }
 
 /// The members of `ChallengeParameters` the client reads (all strings; lists and maps as JSON text).
@@ -176,43 +257,11 @@ pub struct AuthenticationResult {
     pub token_type: Loose,
 }
 
-/// `AssociateSoftwareToken` (`SecretCode`, and a new `Session` when called with one) and `VerifySoftwareToken`
-/// (`Status`, `Session`): one type for both, so one decoder.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
-pub struct TokenAnswer {
-    pub secret_code: Loose,
-    pub session: Loose,
-    pub status: Loose,
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default, rename_all = "PascalCase")]
-pub struct GetUserAnswer {
-    pub username: Loose,
-    pub user_attributes: Option<Vec<Option<AttributeType>>>,
-    #[serde(rename = "UserMFASettingList")]
-    pub user_mfa_setting_list: Loose,
-    pub preferred_mfa_setting: Loose,
-}
-
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
 pub struct AttributeType {
     pub name: Loose,
     pub value: Loose,
-}
-
-/// The error body: `{"__type": "com.amazonaws...#NotAuthorizedException", "message": "..."}` (some services
-/// capitalise `Message`).
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct ErrorBody {
-    #[serde(rename = "__type")]
-    pub kind: Loose,
-    pub message: Loose,
-    #[serde(rename = "Message")]
-    pub message_capitalised: Loose,
 }
 
 /// `com.amazonaws.cognito.identity.idp.model#NotAuthorizedException:http://internal...` → `NotAuthorizedException`:

@@ -4,8 +4,8 @@
 //! `FinalizationRegistry`) or freed explicitly. Neither `JSON.stringify`, `console.log` nor devtools can reach a
 //! `WeakMap`'s values through the object, and these values are only numbers anyway.
 
-use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
+use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 use std::thread::LocalKey;
 
@@ -19,7 +19,8 @@ pub struct Hidden<T: 'static> {
     registry: Option<FinalizationRegistry>,
     /// Kept for as long as the registry may call it (the life of the page).
     _cleanup: Closure<dyn Fn(JsValue)>,
-    slots: RefCell<BTreeMap<u32, Rc<T>>>,
+    /// Live entries by id; a few at a time, so a list.
+    slots: RefCell<Vec<(u32, Rc<T>)>>,
     next: Cell<u32>,
 }
 
@@ -34,13 +35,7 @@ impl<T: 'static> Hidden<T> {
         });
         let has_registry = Reflect::has(&js_sys::global(), &JsValue::from_str("FinalizationRegistry")).unwrap_or(false);
         let registry = has_registry.then(|| FinalizationRegistry::new(cleanup.as_ref().unchecked_ref()));
-        Hidden {
-            ids: WeakMap::new(),
-            registry,
-            _cleanup: cleanup,
-            slots: RefCell::new(BTreeMap::new()),
-            next: Cell::new(0),
-        }
+        Hidden { ids: WeakMap::new(), registry, _cleanup: cleanup, slots: RefCell::new(Vec::new()), next: Cell::new(0) }
     }
 
     /// Keeps `value` for `object`, until `object` is collected or [`Hidden::remove`] is called with the returned id.
@@ -54,7 +49,7 @@ impl<T: 'static> Hidden<T> {
     pub fn insert_pending(&self, value: T) -> u32 {
         let id = self.next.get();
         self.next.set(id.wrapping_add(1));
-        self.slots.borrow_mut().insert(id, Rc::new(value));
+        self.slots.borrow_mut().push((id, Rc::new(value)));
         id
     }
 
@@ -76,11 +71,11 @@ impl<T: 'static> Hidden<T> {
     }
 
     pub fn by_id(&self, id: u32) -> Option<Rc<T>> {
-        self.slots.borrow().get(&id).cloned()
+        self.slots.borrow().iter().find(|(i, _)| *i == id).map(|(_, v)| Rc::clone(v))
     }
 
     /// Forgets (and so wipes, once no call in flight holds it) the value behind `id`.
     pub fn remove(&self, id: u32) {
-        self.slots.borrow_mut().remove(&id);
+        self.slots.borrow_mut().retain(|(i, _)| *i != id);
     }
 }

@@ -22,11 +22,10 @@ pub use testing::{SrpPrepared, srp_password_claim};
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::rc::Rc;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::future::Future;
 use core::pin::Pin;
-use std::collections::BTreeMap;
 
 use js_sys::{Object, Promise, Reflect};
 use serde::Serialize;
@@ -37,7 +36,7 @@ use wasm_bindgen_futures::future_to_promise;
 use crate::core::flow::{AssociateWith, Client, Config, MfaKind, MfaPreference, TotpSetup as CoreSetup};
 use crate::core::input::{ConfigInput, DrawInput, PreferenceInput};
 use crate::core::secret::Password;
-use crate::core::wire::Loose;
+use crate::core::wire::{Loose, Members};
 use crate::core::{Error, otpauth, qr, totp};
 
 use hidden::Hidden;
@@ -85,7 +84,8 @@ fn lenient<T: DeserializeOwned + Default>(value: &JsValue) -> T {
 fn code_text(value: &JsValue) -> String {
     match (value.as_string(), value.as_f64()) {
         (Some(s), _) => s,
-        (None, Some(n)) if n.fract() == 0.0 && (0.0..1e21).contains(&n) => format!("{n:.0}"),
+        // Six digits at most make a code: a larger number is refused either way.
+        (None, Some(n)) if n.fract() == 0.0 && (0.0..1e7).contains(&n) => (n as u32).to_string(),
         _ => String::new(),
     }
 }
@@ -220,9 +220,9 @@ impl CognitoTotp {
         let attributes = attributes.unwrap_or(JsValue::UNDEFINED);
         spawn(async move {
             let challenge = steps::challenge_of(&step)?;
-            let given: BTreeMap<String, Loose> = options(&attributes, "attributes must be an object")?;
+            let given: Members<Loose> = options(&attributes, "attributes must be an object")?;
             let mut pairs = Vec::new();
-            for (name, value) in given {
+            for (name, value) in given.0 {
                 match value {
                     Loose::Str(value) => pairs.push((name, value)),
                     _ => return Err(Error::invalid(format!("attributes.{name} must be a string"))),
