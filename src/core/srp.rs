@@ -96,6 +96,8 @@ pub enum SrpError {
     InvalidPoolName,
     /// The caller's random `a` is zero (so A = 1 and the session key would not depend on it).
     BadRandom,
+    /// A device key or group key is empty.
+    InvalidDevice,
     /// HKDF refused to expand the key. Cannot happen for Cognito's 16 bytes (HKDF-SHA256 gives up to 8160); an
     /// error rather than a panic because the wasm must not trap.
     KeyDerivation,
@@ -114,6 +116,7 @@ impl SrpError {
             SrpError::ZeroU => "SRP scrambling parameter u is zero",
             SrpError::InvalidPoolName => "malformed user pool id",
             SrpError::BadRandom => "random SRP exponent is unusable",
+            SrpError::InvalidDevice => "the device has no key or group key",
             SrpError::KeyDerivation => "SRP key derivation failed",
         }
     }
@@ -217,8 +220,41 @@ impl SrpClient {
         secret_block_b64: &str,
         timestamp: &str,
     ) -> Result<String, SrpError> {
+        if !valid_pool_name(pool_name) {
+            return Err(SrpError::InvalidPoolName);
+        }
         self.claim_and_derived(pool_name, user_id_for_srp, password, salt_hex, srp_b_hex, secret_block_b64, timestamp)
             .map(|(claim, _)| claim)
+    }
+
+    /// Answers DEVICE_PASSWORD_VERIFIER: the same proof with the DeviceGroupKey in place of the pool name, the
+    /// DeviceKey in place of the user and the device's password (amazon-cognito-identity-js `getDeviceResponse`:
+    /// an `AuthenticationHelper` built on the DeviceGroupKey, `getPasswordAuthenticationKey(deviceKey,
+    /// randomPassword, B, salt)`, the signature over DeviceGroupKey ‖ DeviceKey ‖ SECRET_BLOCK ‖ TIMESTAMP).
+    #[allow(clippy::too_many_arguments)]
+    pub fn device_claim(
+        &self,
+        device_group_key: &str,
+        device_key: &str,
+        device_password: &Password,
+        salt_hex: &str,
+        srp_b_hex: &str,
+        secret_block_b64: &str,
+        timestamp: &str,
+    ) -> Result<String, SrpError> {
+        if device_group_key.is_empty() || device_key.is_empty() {
+            return Err(SrpError::InvalidDevice);
+        }
+        let (claim, _) = self.claim_and_derived(
+            device_group_key,
+            device_key,
+            device_password,
+            salt_hex,
+            srp_b_hex,
+            secret_block_b64,
+            timestamp,
+        )?;
+        Ok(claim)
     }
 
     /// [`Self::password_claim`] plus its intermediates, so tests can pin down which step disagrees.
@@ -234,6 +270,9 @@ impl SrpClient {
         secret_block_b64: &str,
         timestamp: &str,
     ) -> Result<(String, SrpIntermediates), SrpError> {
+        if !valid_pool_name(pool_name) {
+            return Err(SrpError::InvalidPoolName);
+        }
         let (claim, d) = self.claim_and_derived(
             pool_name,
             user_id_for_srp,
@@ -261,9 +300,6 @@ impl SrpClient {
         secret_block_b64: &str,
         timestamp: &str,
     ) -> Result<(String, Derived), SrpError> {
-        if !valid_pool_name(pool_name) {
-            return Err(SrpError::InvalidPoolName);
-        }
         let secret_block = Base64::decode_vec(secret_block_b64).map_err(|_| SrpError::InvalidBase64)?;
         let salt = parse_hex(salt_hex, "SALT")?;
         let b_bytes = parse_hex(srp_b_hex, "SRP_B")?;
@@ -322,6 +358,41 @@ impl SrpClient {
             .map_err(|_| SrpError::KeyDerivation)?;
         Ok(Derived { x, u, s, key })
     }
+}
+
+/// ConfirmDevice's `DeviceSecretVerifierConfig` for a new device, as base64 (amazon-cognito-identity-js
+/// `generateHashDevice`, then `Buffer.from(hex, 'hex').toString('base64')` in `CognitoUser`):
+/// `Salt` = padHex(salt), `PasswordVerifier` = padHex(g^x) with
+/// x = H(padHex(salt) ‖ H(DeviceGroupKey ‖ DeviceKey ‖ ":" ‖ devicePassword)). `salt` is 16 random bytes, read as a
+/// big-endian integer (leading zero bytes then drop out of padHex, as `new BigInteger(hex, 16)` does).
+pub fn device_verifier(
+    device_group_key: &str,
+    device_key: &str,
+    device_password: &Password,
+    salt: &[u8; 16],
+) -> DeviceVerifier {
+    let mut le_salt = *salt;
+    le_salt.reverse();
+    let salt_bytes = pad_hex(&le_salt);
+    let inner = Zeroizing::new(sha256(&[
+        device_group_key.as_bytes(),
+        device_key.as_bytes(),
+        b":",
+        device_password.as_str().as_bytes(),
+    ]));
+    let x = Zeroizing::new(le32(&Zeroizing::new(sha256(&[&salt_bytes, &*inner]))));
+    let verifier = pow_g_256(&x);
+    DeviceVerifier {
+        salt_b64: Base64::encode_string(&salt_bytes),
+        password_verifier_b64: Base64::encode_string(&pad_hex(&*verifier)),
+    }
+}
+
+/// `DeviceSecretVerifierConfig`: what Cognito keeps to check a device's later proofs (public values).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceVerifier {
+    pub salt_b64: String,
+    pub password_verifier_b64: String,
 }
 
 /// Whether every byte is zero, without stopping at the first non-zero one (the values are secret).
