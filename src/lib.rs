@@ -7,8 +7,9 @@
 //!
 //! - **this crate, the wasm kernel**: what JS cannot do fast or small — the SRP arithmetic (3072-bit
 //!   constant-time exponentiation, [`core::srp`] over the `cognito-totp-mont` crate), the TIMESTAMP string,
-//!   SECRET_HASH, RFC 6238 TOTP, the otpauth URI, and the QR encoder ([`core::qrcode`]) with its SVG writer
-//!   ([`core::qr`]). SHA-256, SHA-1, HMAC and HKDF are the RustCrypto crates (`sha2`, `sha1`, `hmac`, `hkdf`).
+//!   SECRET_HASH, RFC 6238 TOTP, the otpauth URI, and the QR code as SVG ([`core::qr`], our writer over the
+//!   `qrcodegen-no-heap` encoder). SHA-256, SHA-1, HMAC, HKDF and base64 are the RustCrypto crates (`sha2`,
+//!   `sha1`, `hmac`, `hkdf`, `base64ct`).
 //!   All synchronous and sans-IO: no network, clock or RNG of its own (the caller passes the time and 128 random
 //!   bytes). Built for the package with `--no-default-features`: `#![no_std]` + alloc (lol_alloc's free-list
 //!   allocator), a panic handler that traps, and no `core::fmt` on any wasm code path, so neither std's panic

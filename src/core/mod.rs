@@ -3,7 +3,6 @@
 
 pub mod otpauth;
 pub mod qr;
-pub mod qrcode;
 pub mod secret;
 pub mod srp;
 pub mod timestamp;

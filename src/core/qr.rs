@@ -3,8 +3,11 @@
 use core::fmt;
 
 use alloc::string::String;
+use alloc::vec;
 
-use crate::core::qrcode::{self, Level};
+use qrcodegen_no_heap::{QrCode, QrCodeEcc, Version};
+use zeroize::Zeroizing;
+
 use crate::core::timestamp::push_decimal;
 
 /// Why a QR SVG could not be produced.
@@ -74,23 +77,31 @@ impl Default for SvgOptions {
 pub fn qr_svg(text: &str, opts: &SvgOptions) -> Result<String, QrError> {
     let dark = checked_color(&opts.dark, "dark")?;
     let light = checked_color(&opts.light, "light")?;
-    let level = match opts.ecc {
-        Ecc::Low => Level::Low,
-        Ecc::Medium => Level::Medium,
-        Ecc::Quartile => Level::Quartile,
-        Ecc::High => Level::High,
+    let ecl = match opts.ecc {
+        Ecc::Low => QrCodeEcc::Low,
+        Ecc::Medium => QrCodeEcc::Medium,
+        Ecc::Quartile => QrCodeEcc::Quartile,
+        Ecc::High => QrCodeEcc::High,
     };
-    let qr = qrcode::encode(text, level).ok_or(QrError::DataTooLong)?;
-    let size = qr.size;
+    // qrcodegen-no-heap works in two caller-owned buffers sized for the largest symbol: on the heap rather than
+    // 8 KB of wasm stack, and wiped afterwards (the text is usually an otpauth URI holding the TOTP secret).
+    let len = Version::MAX.buffer_len();
+    let (mut temp, mut out) = (Zeroizing::new(vec![0u8; len]), Zeroizing::new(vec![0u8; len]));
+    // The lowest version that holds the text, error correction raised while that version allows, the mask with
+    // the lowest penalty: what the heap qrcodegen's `encode_text` does, so the symbols are the ones we always drew.
+    let qr = QrCode::encode_text(text, &mut temp, &mut out, ecl, Version::MIN, Version::MAX, None, true)
+        .map_err(|_| QrError::DataTooLong)?;
+    // 21..=177 modules.
+    let size = qr.size();
     let border = u64::from(opts.border.max(MIN_BORDER));
-    let extent = size as u64 + 2 * border;
+    let extent = u64::from(size.unsigned_abs()) + 2 * border;
     let title = opts.title.as_deref().unwrap_or("QR code");
     // Derived from the title only (never the encoded text, which may hold a secret): two SVGs on one page with
     // different titles get different ids, and equal ids only ever point at equal text.
     let mut id = String::from("qr-title-");
     push_hex8(&mut id, fnv1a(title.as_bytes()));
 
-    let mut svg = String::with_capacity(256 + size * size * 4);
+    let mut svg = String::with_capacity(256 + (size.unsigned_abs() as usize).pow(2) * 4);
     svg.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
     push_decimal(&mut svg, extent, 1);
     svg.push(' ');
@@ -115,19 +126,19 @@ pub fn qr_svg(text: &str, opts: &SvgOptions) -> Result<String, QrError> {
     for y in 0..size {
         let mut x = 0;
         while x < size {
-            if !qr.dark(x, y) {
+            if !qr.get_module(x, y) {
                 x += 1;
                 continue;
             }
             let start = x;
-            while x < size && qr.dark(x, y) {
+            while x < size && qr.get_module(x, y) {
                 x += 1;
             }
-            let run = (x - start) as u64;
+            let run = u64::from((x - start).unsigned_abs());
             svg.push('M');
-            push_decimal(&mut svg, start as u64 + border, 1);
+            push_decimal(&mut svg, u64::from(start.unsigned_abs()) + border, 1);
             svg.push(',');
-            push_decimal(&mut svg, y as u64 + border, 1);
+            push_decimal(&mut svg, u64::from(y.unsigned_abs()) + border, 1);
             svg.push('h');
             push_decimal(&mut svg, run, 1);
             svg.push_str("v1h-");
