@@ -12,8 +12,9 @@
 //!   `sha1`, `hmac`, `hkdf`, `base64ct`).
 //!   All synchronous and sans-IO: no network, clock or RNG of its own (the caller passes the time and 128 random
 //!   bytes). Built for the package with `--no-default-features`: `#![no_std]` + alloc (lol_alloc's free-list
-//!   allocator), a panic handler that traps, and no `core::fmt` on any wasm code path, so neither std's panic
-//!   machinery nor the formatting code ends up in the package (~24 KB gzip).
+//!   allocator), a panic handler that traps, and no `core::fmt` in our wasm code paths, so std's panic
+//!   machinery stays out of the package (~30 KB gzip; the crates' never-taken `expect`s still link some of
+//!   `core::fmt`).
 //! - **the JS protocol layer** (`js/` in the repository): the public `CognitoTotp` class and free functions, the
 //!   Cognito JSON requests over `fetch`, retries with backoff, the challenge state machine, the step objects and
 //!   the named errors. The browser already provides JSON, fetch and promises, so none of that is in the wasm.

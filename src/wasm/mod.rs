@@ -3,7 +3,7 @@
 //!
 //! Every failure throws a plain JS `Error` whose message is a fixed English sentence; the JS layer gives it the
 //! public `name` (`InvalidParameterException`, or `ProtocolError` for an SRP value from the server) and
-//! `retryable`. Nothing here formats text with `core::fmt`, so the package build links none of it.
+//! `retryable`. Nothing here formats text with `core::fmt`.
 
 #[cfg(feature = "testing")]
 mod testing;
