@@ -1,7 +1,8 @@
 // `cargo xtask bench` runner: bundles the peers, weighs every package, then drives one headless
 // Chromium page that runs the same SRP client step in each implementation and the package's flows
 // against the emulator. Usage: node run.mjs <package dir> <site dir> <page url> <results.json>
-// The xtask serves <site dir> at <page url> (plus /config.json) before it starts this script.
+// <shipped package dir> <srp crate dir>. The xtask serves <site dir> at <page url> (plus /config.json) before it
+// starts this script; <srp crate dir> is bench/srp-crate built by wasm-pack (the RustCrypto srp crate's row).
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -12,11 +13,11 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const [pkgDir, siteDir, pageUrl, resultsPath, shippedArg] = process.argv.slice(2);
-// Weighed: the package as published (no test-only exports); pkgDir, which the page loads, may carry them.
-const shippedDir = shippedArg ?? pkgDir;
-if (!resultsPath) {
-  console.error('usage: node run.mjs <package dir> <site dir> <page url> <results.json> [<shipped package dir>]');
+const [pkgDir, siteDir, pageUrl, resultsPath, shippedDir, srpCrateDir] = process.argv.slice(2);
+// Weighed: the package as published (shippedDir, no test-only exports); pkgDir, which the page loads, carries them.
+if (!srpCrateDir) {
+  console.error('usage: node run.mjs <package dir> <site dir> <page url> <results.json> <shipped package dir> ' +
+    '<srp crate dir>');
   process.exit(2);
 }
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
@@ -25,7 +26,9 @@ const INSTANTIATE_N = 10;
 const IMPLS = ['cognito-totp', 'amazon-cognito-identity-js', 'amplify'];
 // Not a peer: cognito-totp's sign-in after CognitoTotp.prepare() computed A ahead (measured the same way).
 const PREPARED = 'cognito-totp after prepare()';
-const MEASURED = [...IMPLS, PREPARED];
+// Not a peer either: the same step by the RustCrypto srp crate (crypto-bigint) in wasm, what mont/ replaces.
+const SRP_CRATE = 'srp crate (wasm)';
+const MEASURED = [...IMPLS, PREPARED, SRP_CRATE];
 // The flags e2e/demo.test.mjs uses.
 const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -47,6 +50,7 @@ async function prepareSite() {
   mkdirSync(join(siteDir, 'pkg'), { recursive: true });
   cpSync(join(here, 'page'), siteDir, { recursive: true });
   cpSync(pkgDir, join(siteDir, 'pkg'), { recursive: true });
+  cpSync(srpCrateDir, join(siteDir, 'srp-crate'), { recursive: true });
   await bundle('identity-srp.mjs', join(siteDir, 'peers', 'identity-srp.js'));
   await bundle('amplify-srp.mjs', join(siteDir, 'peers', 'amplify-srp.js'));
 }
@@ -180,6 +184,9 @@ const results = {
   signin_after_prepare: { cpu_ms: cpuStats[PREPARED].median, cpu_p90_ms: cpuStats[PREPARED].p90,
     wall_ms: wallStats[PREPARED].median, wall_p90_ms: wallStats[PREPARED].p90,
     ratio_vs_identity_js: round(cpuStats['amazon-cognito-identity-js'].median / cpuStats[PREPARED].median) },
+  srp_crate: { cpu_ms: cpuStats[SRP_CRATE].median, cpu_p90_ms: cpuStats[SRP_CRATE].p90,
+    wall_ms: wallStats[SRP_CRATE].median, wall_p90_ms: wallStats[SRP_CRATE].p90,
+    ratio_vs_cognito_totp: round(cpuStats[SRP_CRATE].median / cpuStats['cognito-totp'].median) },
   ratio_vs_identity_js: Object.fromEntries(IMPLS.map((n) => [n,
     round(cpuStats['amazon-cognito-identity-js'].median / cpuStats[n].median)])),
   ...size,

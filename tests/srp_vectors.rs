@@ -41,17 +41,7 @@ fn every_vector_matches_the_sdk_step_by_step() {
 
         let password = Password::new(i.password.clone());
         let pool = pool_name(&i.pool_id).unwrap();
-        let (signature, inter) = client
-            .debug_intermediates(
-                pool,
-                &i.user_id_for_srp,
-                &password,
-                &i.salt_hex,
-                &i.b_hex,
-                &i.secret_block,
-                &timestamp,
-            )
-            .unwrap();
+        let (signature, inter) = i.claim(&client, &timestamp);
         assert_eq!(inter.x_hex, o.x, "{name}: x");
         assert_eq!(inter.u_hex, o.u, "{name}: u");
         assert_eq!(inter.s_hex, o.big_s, "{name}: S");
@@ -188,17 +178,7 @@ fn debug_output_holds_no_secret() {
     let (i, client) = sample();
     let pw = Password::new(i.password.clone());
     let t = cognito_timestamp(i.unix_seconds);
-    let (_, inter) = client
-        .debug_intermediates(
-            pool_name(&i.pool_id).unwrap(),
-            &i.user_id_for_srp,
-            &pw,
-            &i.salt_hex,
-            &i.b_hex,
-            &i.secret_block,
-            &t,
-        )
-        .unwrap();
+    let (_, inter) = i.claim(&client, &t);
     let dumps = [format!("{client:?}"), format!("{pw:?}"), format!("{inter:?}")];
     for dump in &dumps {
         assert!(dump.contains("<redacted>"), "{dump}");

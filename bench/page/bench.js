@@ -1,6 +1,8 @@
 // The benchmark page: loads cognito-totp and both peers' SRP helpers side by side, so every
 // implementation runs in the same renderer, on the same inputs, under the same JIT.
 import init, { srpPasswordClaim, SrpPrepared, CognitoTotp, totpCode } from './pkg/cognito_totp.js';
+// The same step by the RustCrypto srp crate in wasm (bench/srp-crate), to show what mont/ buys.
+import initSrpCrate, { srpCrateClaim } from './srp-crate/srp_crate.js';
 import * as identity from './peers/identity-srp.js';
 import * as amplify from './peers/amplify-srp.js';
 
@@ -19,6 +21,11 @@ const impls = {
   },
   'amazon-cognito-identity-js': (p) => identity.srpPasswordClaim(p),
   amplify: (p) => amplify.srpPasswordClaim(p),
+  'srp crate (wasm)': (p) => {
+    const [srpA, signature] = srpCrateClaim(p.aHex, p.poolId, p.userIdForSrp, p.password, p.saltHex, p.srpBHex,
+      p.secretBlock, p.timestamp);
+    return { srpA, signature };
+  },
 };
 
 let inputs = null;
@@ -26,6 +33,7 @@ let config = null;
 
 async function load() {
   await init({ module_or_path: WASM_URL });
+  await initSrpCrate({ module_or_path: './srp-crate/srp_crate_bg.wasm' });
   config = await (await fetch('./config.json')).json();
   inputs = config.srp;
   document.getElementById('status').textContent = 'ready';

@@ -8,29 +8,37 @@ use crate::state::{Ctx, Expect, Message};
 use crate::tokens;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use hmac::{Hmac, Mac};
-use num_bigint::BigUint;
+use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-/// Hex with no leading zero nibble, as Cognito sends SRP_B.
-pub fn hex(n: &BigUint) -> String {
-    n.to_str_radix(16)
+/// A big-endian integer in hex with no leading zero nibble ("0" for zero), as Cognito sends SRP_B.
+pub fn hex(n: &[u8]) -> String {
+    let digits: String = n.iter().map(|b| format!("{b:02x}")).collect();
+    match digits.trim_start_matches('0') {
+        "" => "0".to_owned(),
+        trimmed => trimmed.to_owned(),
+    }
 }
 
 fn hex_bytes(s: &str) -> Option<Vec<u8>> {
+    // from_str_radix alone would take a sign ("+f").
+    if !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
     if !s.len().is_multiple_of(2) {
         return hex_bytes(&format!("0{s}"));
     }
     (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok())).collect()
 }
 
-pub fn parse_hex_int(s: &str) -> Option<BigUint> {
-    if s.is_empty() {
-        return None;
-    }
-    BigUint::parse_bytes(s.as_bytes(), 16)
+/// A hex integer of any length (odd allowed, leading zeros ignored) as big-endian bytes without leading zeros.
+pub fn parse_hex_int(s: &str) -> Option<Vec<u8>> {
+    let mut bytes = hex_bytes(s).filter(|_| !s.is_empty())?;
+    let zeros = bytes.iter().take_while(|&&b| b == 0).count();
+    bytes.drain(..zeros);
+    Some(bytes)
 }
 
 /// Salt + verifier for a new password. The salt is 16 random bytes, as Cognito's.
@@ -57,7 +65,7 @@ pub fn set_password(ctx: &mut Ctx<'_>, pool_id: &str, username: &str, password: 
 pub fn password_matches(pool_id: &str, user: &User, password: &str) -> bool {
     let (Some(salt), Some(stored)) = (hex_bytes(&user.salt), parse_hex_int(&user.verifier)) else { return false };
     let v = srp::verifier(pool_id, &user.username, password, &salt);
-    bool::from(v.to_bytes_be().ct_eq(&stored.to_bytes_be()))
+    bool::from(v.ct_eq(&stored))
 }
 
 /// The pool's password policy (Cognito's default: 8+ characters, upper, lower, digit, symbol).
@@ -119,7 +127,7 @@ pub fn check_secret_hash(client: &AppClient, candidates: &[&str], provided: Opti
     })?;
     let provided = STANDARD.decode(provided).map_err(|_| refuse())?;
     for name in candidates {
-        let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()) else { continue };
+        let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()) else { continue };
         mac.update(name.as_bytes());
         mac.update(client.id.as_bytes());
         if bool::from(mac.finalize().into_bytes().as_slice().ct_eq(&provided)) {
@@ -213,13 +221,14 @@ pub fn start_srp(
             (name.clone(), user.salt.clone(), v, false)
         }
         None => {
-            // A made-up user whose verifier no password matches, so the answer looks the same.
-            let salt: String = ctx.random_bytes(16).iter().map(|b| format!("{b:02x}")).collect();
-            let v = BigUint::from_bytes_be(&ctx.random_bytes(384)) % srp::modulus();
-            (typed.to_owned(), salt, v, true)
+            // A made-up user whose verifier no password matches (that of a random one nobody knows), so the
+            // answer looks the same.
+            let salt = ctx.random_bytes(16);
+            let v = srp::verifier(pool_id, typed, &hex(&ctx.random_bytes(32)), &salt);
+            (typed.to_owned(), salt.iter().map(|b| format!("{b:02x}")).collect(), v, true)
         }
     };
-    let b = BigUint::from_bytes_be(&ctx.random_bytes(256));
+    let b = ctx.random_bytes(256);
     let big_b = srp::server_public(&v, &b);
     let secret_block = ctx.random_bytes(724);
     let params = json!({
@@ -230,13 +239,7 @@ pub fn start_srp(
         "USER_ID_FOR_SRP": username,
     });
     // A and b are needed again at the next step; they ride in the server-side session.
-    let expect = Expect::PasswordVerifier {
-        a: a.to_bytes_be(),
-        b: b.to_bytes_be(),
-        big_b: big_b.to_bytes_be(),
-        secret_block,
-        fake,
-    };
+    let expect = Expect::PasswordVerifier { a, b, big_b, secret_block, fake };
     let session = ctx.new_session(pool_id, client_id, &username, expect);
     Ok(json!({ "ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": params, "Session": session }))
 }
@@ -471,4 +474,23 @@ pub fn push_message(ctx: &mut Ctx<'_>, message: Message) {
         ctx.inner.messages.remove(0);
     }
     ctx.inner.messages.push(message);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{hex, parse_hex_int};
+
+    #[test]
+    fn hex_integers_round_trip_without_leading_zeros() {
+        assert_eq!(parse_hex_int("abc"), Some(vec![0x0a, 0xbc]));
+        assert_eq!(parse_hex_int("0000ff"), Some(vec![0xff]));
+        assert_eq!(parse_hex_int("0"), Some(vec![]));
+        for bad in ["", "+f", "-1", "xyz", "12 4"] {
+            assert_eq!(parse_hex_int(bad), None, "{bad:?}");
+        }
+        assert_eq!(hex(&[0x00, 0x0a, 0xbc]), "abc");
+        assert_eq!(hex(&[0xff, 0x00]), "ff00");
+        assert_eq!(hex(&[]), "0");
+        assert_eq!(hex(&[0, 0]), "0");
+    }
 }

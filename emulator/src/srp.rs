@@ -1,11 +1,21 @@
 //! The server half of Cognito's SRP-6a dialect, written from the server equations only:
 //! v = g^x, B = k·v + g^b, S = (A·v^u)^b, key = HKDF(padHex(u), padHex(S), "Caldera Derived Key").
 //! It shares no code with the client crate so that a mistake cannot hide on both sides.
+//!
+//! The group arithmetic is the RustCrypto `srp` crate's (`Server::compute_b_pub`, `compute_premaster_secret`, on
+//! crypto-bigint's constant-time Montgomery forms), over Cognito's group: RFC 3526's 3072-bit N with g = 2 (the
+//! crate's own G3072 has g = 5). Everything Cognito does differently from RFC 5054 is computed here and handed
+//! in: k = H(padHex(N) ‖ padHex(g)), u = H(padHex(A) ‖ padHex(B)) and x with Java-style sign padding rather than
+//! padding to the length of N, and the HKDF key and HMAC signature instead of RFC 5054's H(S) and M1.
+//!
+//! Integers cross this module's API as big-endian bytes (leading zero bytes do not matter).
 
-use hmac::{Hmac, Mac};
-use num_bigint::BigUint;
-use num_traits::Zero;
+use hkdf::Hkdf;
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
+use srp::bigint::modular::{ConstMontyForm, ConstMontyParams};
+use srp::bigint::{BoxedUint, U3072, const_monty_params};
+use srp::{Client, Group, Server};
 use std::sync::OnceLock;
 use subtle::ConstantTimeEq;
 
@@ -25,45 +35,54 @@ pub(crate) const N_HEX: &str = concat!(
     "08E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
 );
 
-struct Group {
-    n: BigUint,
-    g: BigUint,
-    k: BigUint,
+const_monty_params!(CognitoGroup, U3072, N_HEX, "Cognito's SRP group: RFC 3526's 3072-bit N, with g = 2.");
+
+impl Group for CognitoGroup {
+    type Element = ConstMontyForm<Self, { U3072::LIMBS }>;
+    const G: Self::Element = ConstMontyForm::new(&U3072::from_u8(2));
 }
 
-fn group() -> &'static Group {
-    static GROUP: OnceLock<Group> = OnceLock::new();
-    GROUP.get_or_init(|| {
-        // The constant is a fixed literal, so parsing cannot fail; fall back to zero rather than panic.
-        let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).unwrap_or_default();
-        let g = BigUint::from(2u32);
-        let k = hash_int(&[&pad(&n), &pad(&g)]);
-        Group { n, g, k }
-    })
+/// The crate's server over Cognito's group. Its digest parameter is only used by `process_reply` (RFC 5054's
+/// proofs), which Cognito's dialect does not use.
+fn server() -> Server<CognitoGroup, Sha256> {
+    Server::new()
 }
 
-/// The modulus N.
-pub fn modulus() -> &'static BigUint {
-    &group().n
+fn int(be: &[u8]) -> BoxedUint {
+    BoxedUint::from_be_slice_vartime(be)
 }
 
-/// The generator g (2).
-pub fn generator() -> &'static BigUint {
-    &group().g
+/// Big-endian bytes without leading zeros (zero is empty).
+fn trimmed(n: &BoxedUint) -> Vec<u8> {
+    n.to_be_bytes_trimmed_vartime().into_vec()
 }
 
-/// The multiplier k = H(padHex(N) ‖ padHex(g)).
-pub fn multiplier() -> &'static BigUint {
-    &group().k
+/// x mod N, for an integer of any length (a client may send an A longer than N; the crate's Montgomery
+/// conversion would cut it to N's width instead of reducing it).
+fn reduce(x: &[u8]) -> BoxedUint {
+    BoxedUint::from(int(x).rem(CognitoGroup::PARAMS.modulus().as_nz_ref()))
 }
 
-/// The bytes of Cognito's `padHex`: big-endian magnitude, with a 0x00 in front when the top bit is set
-/// (Java `BigInteger.toByteArray`), so the value always reads as non-negative.
-pub fn pad(n: &BigUint) -> Vec<u8> {
-    let mut bytes = n.to_bytes_be();
-    if bytes.first().is_some_and(|b| b & 0x80 != 0) {
-        bytes.insert(0, 0);
+/// The modulus N, big-endian.
+pub fn modulus() -> Vec<u8> {
+    trimmed(&BoxedUint::from(CognitoGroup::PARAMS.modulus()))
+}
+
+/// The multiplier k = H(padHex(N) ‖ padHex(g)) (not RFC 5054's k = H(N ‖ PAD(g))).
+pub fn multiplier() -> &'static [u8; 32] {
+    static K: OnceLock<[u8; 32]> = OnceLock::new();
+    K.get_or_init(|| hash(&[&pad(&modulus()), &pad(&[2])]))
+}
+
+/// The bytes of Cognito's `padHex`: the big-endian magnitude without leading zeros, with a 0x00 in front when the
+/// top bit is set (Java `BigInteger.toByteArray`), so the value always reads as non-negative; zero is one 0x00.
+pub fn pad(n: &[u8]) -> Vec<u8> {
+    let digits = &n[n.iter().position(|&b| b != 0).unwrap_or(n.len())..];
+    let mut bytes = Vec::with_capacity(digits.len() + 1);
+    if digits.first().is_none_or(|b| b & 0x80 != 0) {
+        bytes.push(0);
     }
+    bytes.extend_from_slice(digits);
     bytes
 }
 
@@ -75,33 +94,28 @@ fn hash(parts: &[&[u8]]) -> [u8; 32] {
     h.finalize().into()
 }
 
-fn hash_int(parts: &[&[u8]]) -> BigUint {
-    BigUint::from_bytes_be(&hash(parts))
-}
-
 /// The pool name used inside SRP: the pool id after the underscore.
 pub fn pool_name(pool_id: &str) -> &str {
     pool_id.split_once('_').map_or(pool_id, |(_, name)| name)
 }
 
 /// x = H(padHex(salt) ‖ H(poolName ‖ username ‖ ":" ‖ password)).
-fn private_x(pool_id: &str, username: &str, password: &str, salt: &[u8]) -> BigUint {
+fn private_x(pool_id: &str, username: &str, password: &str, salt: &[u8]) -> [u8; 32] {
     let inner = hash(&[pool_name(pool_id).as_bytes(), username.as_bytes(), b":", password.as_bytes()]);
-    // The salt travels as hex and is read back as an integer, so leading zero bytes do not count.
-    let salt_int = BigUint::from_bytes_be(salt);
-    hash_int(&[&pad(&salt_int), &inner])
+    // The salt travels as hex and is read back as an integer, so leading zero bytes do not count (`pad`).
+    hash(&[&pad(salt), &inner])
 }
 
-/// The verifier v = g^x mod N stored for a user.
-pub fn verifier(pool_id: &str, username: &str, password: &str, salt: &[u8]) -> BigUint {
-    let g = group();
-    g.g.modpow(&private_x(pool_id, username, password, salt), &g.n)
+/// The verifier v = g^x mod N stored for a user (the crate's `compute_g_x`, which is what its
+/// `compute_verifier` raises; Cognito's x is computed above).
+pub fn verifier(pool_id: &str, username: &str, password: &str, salt: &[u8]) -> Vec<u8> {
+    let x = private_x(pool_id, username, password, salt);
+    trimmed(&Client::<CognitoGroup, Sha256>::new().compute_g_x(&int(&x)))
 }
 
 /// B = (k·v + g^b) mod N.
-pub fn server_public(v: &BigUint, b: &BigUint) -> BigUint {
-    let g = group();
-    (&g.k * v + g.g.modpow(b, &g.n)) % &g.n
+pub fn server_public(v: &[u8], b: &[u8]) -> Vec<u8> {
+    trimmed(&server().compute_b_pub(&int(b), &int(multiplier()), &reduce(v)))
 }
 
 /// Why a password claim was refused; all of them map to the same client-visible error.
@@ -115,48 +129,47 @@ pub enum SrpError {
     BadSignature,
 }
 
-/// Everything the server needs to check a PASSWORD_CLAIM_SIGNATURE.
+/// Everything the server needs to check a PASSWORD_CLAIM_SIGNATURE (integers big-endian).
 pub struct Claim<'a> {
     pub pool_id: &'a str,
     pub username: &'a str,
-    pub a: &'a BigUint,
-    pub b: &'a BigUint,
-    pub big_b: &'a BigUint,
-    pub v: &'a BigUint,
+    pub a: &'a [u8],
+    pub b: &'a [u8],
+    pub big_b: &'a [u8],
+    pub v: &'a [u8],
     pub secret_block: &'a [u8],
     pub timestamp: &'a str,
     pub signature: &'a [u8],
 }
 
-/// Refuses an A that is 0 mod N.
-pub fn check_a(a: &BigUint) -> Result<(), SrpError> {
-    if (a % modulus()).is_zero() { Err(SrpError::IllegalA) } else { Ok(()) }
+/// Refuses an A that is 0 mod N (the crate checks this only inside `process_reply`, RFC 5054's flow).
+pub fn check_a(a: &[u8]) -> Result<(), SrpError> {
+    if bool::from(reduce(a).is_zero()) { Err(SrpError::IllegalA) } else { Ok(()) }
 }
 
-/// u = H(padHex(A) ‖ padHex(B)).
-pub fn scramble(a: &BigUint, big_b: &BigUint) -> BigUint {
-    hash_int(&[&pad(a), &pad(big_b)])
+/// u = H(padHex(A) ‖ padHex(B)), over A and B as sent (not reduced), as the SDKs hash them.
+pub fn scramble(a: &[u8], big_b: &[u8]) -> [u8; 32] {
+    hash(&[&pad(a), &pad(big_b)])
 }
 
 /// key = HKDF-SHA256(salt = padHex(u), ikm = padHex(S), info = "Caldera Derived Key"), 16 bytes.
-pub fn derive_key(u: &BigUint, s: &BigUint) -> [u8; 16] {
-    let hk = hkdf::Hkdf::<Sha256>::new(Some(&pad(u)), &pad(s));
+pub fn derive_key(u: &[u8], s: &[u8]) -> [u8; 16] {
+    let hk = Hkdf::<Sha256>::new(Some(&pad(u)), &pad(s));
     let mut key = [0u8; 16];
     // 16 bytes is far below HKDF's 255·32 limit, so expand cannot fail; the key stays zero if it did.
     let _ = hk.expand(b"Caldera Derived Key", &mut key);
     key
 }
 
-/// The 16-byte session key: S = (A·v^u)^b mod N, then HKDF-SHA256.
-pub fn session_key(a: &BigUint, big_b: &BigUint, b: &BigUint, v: &BigUint) -> Result<[u8; 16], SrpError> {
+/// The 16-byte session key: S = (A·v^u)^b mod N (the crate's `compute_premaster_secret`), then HKDF-SHA256.
+pub fn session_key(a: &[u8], big_b: &[u8], b: &[u8], v: &[u8]) -> Result<[u8; 16], SrpError> {
     check_a(a)?;
-    let g = group();
     let u = scramble(a, big_b);
-    if u.is_zero() {
+    if u.iter().all(|&byte| byte == 0) {
         return Err(SrpError::IllegalU);
     }
-    let s = ((a % &g.n) * v.modpow(&u, &g.n) % &g.n).modpow(b, &g.n);
-    Ok(derive_key(&u, &s))
+    let s = server().compute_premaster_secret(&reduce(a), &reduce(v), &int(&u), &int(b));
+    Ok(derive_key(&u, &trimmed(&s)))
 }
 
 /// HMAC-SHA256(key, poolName ‖ USER_ID_FOR_SRP ‖ SECRET_BLOCK bytes ‖ TIMESTAMP).
@@ -167,7 +180,7 @@ pub fn claim_signature(
     secret_block: &[u8],
     timestamp: &str,
 ) -> [u8; 32] {
-    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key) else {
+    let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(key) else {
         return [0; 32];
     };
     mac.update(pool_name(pool_id).as_bytes());
@@ -271,17 +284,49 @@ mod tests {
     #[test]
     fn k_is_hash_of_padded_n_and_g() {
         let mut bytes = vec![0u8];
-        bytes.extend(modulus().to_bytes_be());
+        bytes.extend(modulus());
         bytes.push(2);
-        assert_eq!(*multiplier(), BigUint::from_bytes_be(&Sha256::digest(&bytes)));
-        assert_eq!(modulus().bits(), 3072);
+        assert_eq!(multiplier().as_slice(), Sha256::digest(&bytes).as_slice());
+        assert_eq!(modulus().len(), 384);
+        assert_eq!(modulus()[0], 0xff);
+        // The value amazon-cognito-identity-js prints for k.
+        let k: String = multiplier().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(k, "538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6");
     }
 
     #[test]
     fn pad_follows_java_sign_rule() {
-        assert_eq!(pad(&BigUint::from(0x7fu32)), vec![0x7f]);
-        assert_eq!(pad(&BigUint::from(0x80u32)), vec![0x00, 0x80]);
-        assert_eq!(pad(&BigUint::from(0u32)), vec![0]);
+        assert_eq!(pad(&[0x7f]), vec![0x7f]);
+        assert_eq!(pad(&[0x80]), vec![0x00, 0x80]);
+        assert_eq!(pad(&[0x00, 0x00, 0x80]), vec![0x00, 0x80]);
+        assert_eq!(pad(&[0x00, 0x01, 0x00]), vec![0x01, 0x00]);
+        assert_eq!(pad(&[0]), vec![0]);
+        assert_eq!(pad(&[]), vec![0]);
+    }
+
+    #[test]
+    fn the_group_is_n_with_g_two() {
+        // g^1 = 2, and g^(N−1) = 1 (Fermat, N prime).
+        let client = Client::<CognitoGroup, Sha256>::new();
+        assert_eq!(trimmed(&client.compute_g_x(&int(&[1]))), vec![2]);
+        let mut n_minus_1 = modulus();
+        *n_minus_1.last_mut().unwrap() -= 1;
+        assert_eq!(trimmed(&client.compute_g_x(&int(&n_minus_1))), vec![1]);
+    }
+
+    #[test]
+    fn values_at_or_above_n_are_reduced_not_cut() {
+        // num-bigint (a dev-dependency) as the reference: N, N + 2, 2^3072 + 2 and 5N + 7 (both longer than N).
+        use num_bigint::BigUint;
+        let n = BigUint::from_bytes_be(&modulus());
+        let above: BigUint = (BigUint::from(1u32) << 3072u32) + 2u32;
+        for x in [n.clone(), &n + 2u32, above.clone(), &n * 5u32 + 7u32] {
+            assert_eq!(BigUint::from_bytes_be(&trimmed(&reduce(&x.to_bytes_be()))), &x % &n, "{} bits", x.bits());
+        }
+        // So an A above N gives the S of A mod N: (A·v^u)^b with v = 4, u = 1, b = 3.
+        let s = server().compute_premaster_secret(&reduce(&above.to_bytes_be()), &int(&[4]), &int(&[1]), &int(&[3]));
+        let expected = (&above % &n * 4u32 % &n).modpow(&BigUint::from(3u32), &n);
+        assert_eq!(trimmed(&s), expected.to_bytes_be());
     }
 
     #[test]
@@ -300,9 +345,13 @@ mod tests {
 
     #[test]
     fn zero_a_refused() {
-        assert_eq!(check_a(&BigUint::zero()), Err(SrpError::IllegalA));
-        assert_eq!(check_a(modulus()), Err(SrpError::IllegalA));
-        assert_eq!(check_a(&(modulus() * 3u32)), Err(SrpError::IllegalA));
-        assert!(check_a(&BigUint::from(2u32)).is_ok());
+        assert_eq!(check_a(&[]), Err(SrpError::IllegalA));
+        assert_eq!(check_a(&[0, 0]), Err(SrpError::IllegalA));
+        assert_eq!(check_a(&modulus()), Err(SrpError::IllegalA));
+        // 3N, longer than N: reduced, not cut to N's width.
+        let three_n = (num_bigint::BigUint::from_bytes_be(&modulus()) * 3u32).to_bytes_be();
+        assert_eq!(three_n.len(), 385);
+        assert_eq!(check_a(&three_n), Err(SrpError::IllegalA));
+        assert!(check_a(&[2]).is_ok());
     }
 }

@@ -10,8 +10,9 @@ use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use rsa::signature::{SignatureEncoding, Signer, Verifier};
 use rsa::traits::PublicKeyParts;
 use rsa::{RsaPrivateKey, RsaPublicKey};
+// rsa 0.9 signs with the sha2 generation it is built on (digest 0.10), which it re-exports.
+use rsa::sha2::{Digest, Sha256};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 pub const SCOPE: &str = "aws.cognito.signin.user.admin";
 

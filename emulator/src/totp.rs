@@ -1,6 +1,6 @@
 //! RFC 6238 TOTP (HMAC-SHA1, 6 digits, 30-second step) and RFC 4648 base32, the emulator's own copy.
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use subtle::ConstantTimeEq;
 
@@ -46,7 +46,7 @@ pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
 
 /// The HOTP value for one counter, as a zero-padded 6-digit string.
 pub fn hotp(key: &[u8], counter: u64) -> String {
-    let Ok(mut mac) = <Hmac<Sha1> as Mac>::new_from_slice(key) else {
+    let Ok(mut mac) = <Hmac<Sha1> as KeyInit>::new_from_slice(key) else {
         return String::new();
     };
     mac.update(&counter.to_be_bytes());

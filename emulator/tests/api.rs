@@ -23,7 +23,7 @@ async fn tokens_verify_against_jwks() {
     assert_eq!(k["kty"], "RSA");
     let n = rsa::BigUint::from_bytes_be(&URL_SAFE_NO_PAD.decode(k["n"].as_str().unwrap()).unwrap());
     let e = rsa::BigUint::from_bytes_be(&URL_SAFE_NO_PAD.decode(k["e"].as_str().unwrap()).unwrap());
-    let key = VerifyingKey::<sha2::Sha256>::new(rsa::RsaPublicKey::new(n, e).unwrap());
+    let key = VerifyingKey::<rsa::sha2::Sha256>::new(rsa::RsaPublicKey::new(n, e).unwrap());
     for name in ["AccessToken", "IdToken"] {
         let jwt = t[name].as_str().unwrap();
         let parts: Vec<&str> = jwt.split('.').collect();

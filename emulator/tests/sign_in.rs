@@ -273,7 +273,7 @@ async fn salt_with_leading_zero_byte_is_read_as_an_integer() {
     emu.state.with_pool_mut(&p.id, |pool| {
         let u = pool.users.get_mut("enroll5").unwrap();
         u.salt = salt.iter().map(|b| format!("{b:02x}")).collect();
-        u.verifier = v.to_str_radix(16);
+        u.verifier = cognito_emulator::auth::hex(&v);
     });
     let c = SrpClient::new(&p.id);
     let r = emu

@@ -7,7 +7,6 @@ pub mod flow;
 pub mod input;
 pub mod otpauth;
 pub mod qr;
-pub mod qrcode;
 pub mod secret;
 pub mod srp;
 pub mod timestamp;

@@ -3,8 +3,11 @@
 use core::fmt;
 
 use alloc::string::String;
+use alloc::vec;
 
-use crate::core::qrcode::{self, Level};
+use qrcodegen_no_heap::{DataTooLong, QrCode, QrCodeEcc, QrSegment, QrSegmentMode, Version};
+use zeroize::Zeroizing;
+
 use crate::core::timestamp::push_decimal;
 
 /// Why a QR SVG could not be produced.
@@ -74,23 +77,28 @@ impl Default for SvgOptions {
 pub fn qr_svg(text: &str, opts: &SvgOptions) -> Result<String, QrError> {
     let dark = checked_color(&opts.dark, "dark")?;
     let light = checked_color(&opts.light, "light")?;
-    let level = match opts.ecc {
-        Ecc::Low => Level::Low,
-        Ecc::Medium => Level::Medium,
-        Ecc::Quartile => Level::Quartile,
-        Ecc::High => Level::High,
+    let ecl = match opts.ecc {
+        Ecc::Low => QrCodeEcc::Low,
+        Ecc::Medium => QrCodeEcc::Medium,
+        Ecc::Quartile => QrCodeEcc::Quartile,
+        Ecc::High => QrCodeEcc::High,
     };
-    let qr = qrcode::encode(text, level).ok_or(QrError::DataTooLong)?;
-    let size = qr.size;
+    // qrcodegen-no-heap works in two caller-owned buffers sized for the largest symbol: on the heap rather than
+    // 8 KB of wasm stack, and wiped afterwards (the text is usually an otpauth URI holding the TOTP secret).
+    let len = Version::MAX.buffer_len();
+    let (mut temp, mut out) = (Zeroizing::new(vec![0u8; len]), Zeroizing::new(vec![0u8; len]));
+    let qr = encode_text(text, &mut temp, &mut out, ecl).map_err(|_| QrError::DataTooLong)?;
+    // 21..=177 modules.
+    let size = qr.size();
     let border = u64::from(opts.border.max(MIN_BORDER));
-    let extent = size as u64 + 2 * border;
+    let extent = u64::from(size.unsigned_abs()) + 2 * border;
     let title = opts.title.as_deref().unwrap_or("QR code");
     // Derived from the title only (never the encoded text, which may hold a secret): two SVGs on one page with
     // different titles get different ids, and equal ids only ever point at equal text.
     let mut id = String::from("qr-title-");
     push_hex8(&mut id, fnv1a(title.as_bytes()));
 
-    let mut svg = String::with_capacity(256 + size * size * 4);
+    let mut svg = String::with_capacity(256 + (size.unsigned_abs() as usize).pow(2) * 4);
     svg.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
     push_decimal(&mut svg, extent, 1);
     svg.push(' ');
@@ -115,19 +123,19 @@ pub fn qr_svg(text: &str, opts: &SvgOptions) -> Result<String, QrError> {
     for y in 0..size {
         let mut x = 0;
         while x < size {
-            if !qr.dark(x, y) {
+            if !qr.get_module(x, y) {
                 x += 1;
                 continue;
             }
             let start = x;
-            while x < size && qr.dark(x, y) {
+            while x < size && qr.get_module(x, y) {
                 x += 1;
             }
-            let run = (x - start) as u64;
+            let run = u64::from((x - start).unsigned_abs());
             svg.push('M');
-            push_decimal(&mut svg, start as u64 + border, 1);
+            push_decimal(&mut svg, u64::from(start.unsigned_abs()) + border, 1);
             svg.push(',');
-            push_decimal(&mut svg, y as u64 + border, 1);
+            push_decimal(&mut svg, u64::from(y.unsigned_abs()) + border, 1);
             svg.push('h');
             push_decimal(&mut svg, run, 1);
             svg.push_str("v1h-");
@@ -137,6 +145,38 @@ pub fn qr_svg(text: &str, opts: &SvgOptions) -> Result<String, QrError> {
     }
     svg.push_str("\"/></svg>");
     Ok(svg)
+}
+
+/// qrcodegen-no-heap's `QrCode::encode_text` (one segment: numeric if all digits, else alphanumeric if it can be,
+/// else bytes; the lowest version that holds it; error correction raised while that version allows; the mask with
+/// the lowest penalty), through the crate's own segment makers and encoder, with the mode chosen on bytes:
+/// `QrSegment::is_alphanumeric` searches a `&str` per character, which links core's substring search and str's
+/// Debug formatting into the wasm.
+fn encode_text<'a>(text: &str, temp: &mut [u8], out: &'a mut [u8], ecl: QrCodeEcc) -> Result<QrCode<'a>, DataTooLong> {
+    let bytes = text.as_bytes();
+    let mode = if bytes.iter().all(u8::is_ascii_digit) {
+        QrSegmentMode::Numeric
+    } else if bytes
+        .iter()
+        .all(|&b| matches!(b, b'0'..=b'9' | b'A'..=b'Z' | b' ' | b'$' | b'%' | b'*' | b'+' | b'-' | b'.' | b'/' | b':'))
+    {
+        QrSegmentMode::Alphanumeric
+    } else {
+        QrSegmentMode::Byte
+    };
+    // The segment makers write into `temp` without checking its length.
+    if QrSegment::calc_buffer_size(mode, bytes.len()).is_none_or(|n| n > out.len().min(temp.len())) {
+        return Err(DataTooLong::SegmentTooLong);
+    }
+    let segment = match mode {
+        QrSegmentMode::Numeric => QrSegment::make_numeric(text, temp),
+        QrSegmentMode::Alphanumeric => QrSegment::make_alphanumeric(text, temp),
+        _ => QrSegment::make_bytes(bytes),
+    };
+    let segments = if bytes.is_empty() { &[][..] } else { &[segment][..] };
+    let (data_len, ecl, version) =
+        QrCode::encode_segments_to_codewords(segments, out, ecl, Version::MIN, Version::MAX, true)?;
+    Ok(QrCode::encode_codewords(out, data_len, temp, ecl, version, None))
 }
 
 /// Accepts only shapes that cannot break out of an attribute value: `#rgb`, `#rrggbb`, or 1–32 lowercase letters
@@ -179,4 +219,57 @@ fn fnv1a(bytes: &[u8]) -> u32 {
         h = h.wrapping_mul(0x0100_0193);
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::panic)]
+
+    use super::*;
+    use alloc::string::ToString;
+    use alloc::vec::Vec;
+
+    /// The dark modules of a symbol, row by row, and its version.
+    fn modules(qr: &QrCode<'_>) -> (u8, Vec<bool>) {
+        let n = qr.size();
+        (
+            qr.version().value(),
+            (0..n).flat_map(|y| (0..n).map(move |x| (x, y))).map(|(x, y)| qr.get_module(x, y)).collect(),
+        )
+    }
+
+    #[test]
+    fn the_mode_chosen_on_bytes_gives_the_crates_encode_text_symbols() {
+        let mut texts: Vec<String> =
+            ["", "0", "0123456789", "HELLO WORLD $%*+-./:", "hello", "Bäckerei ☕", "A1b", "1 2"]
+                .iter()
+                .map(|t| t.to_string())
+                .collect();
+        // Every mode around its capacity edges (version 40-L: 7089 digits, 4296 alphanumeric, 2953 bytes), and
+        // lengths that step through the versions.
+        for n in (1..3000).step_by(97).chain([2953, 2954]) {
+            texts.push("é".repeat(n / 2 + 1));
+            texts.push("a".repeat(n));
+        }
+        for n in (1..7100).step_by(211).chain([4296, 4297, 7089, 7090]) {
+            texts.push("31415926535".repeat(n / 11 + 1)[..n].to_string());
+            texts.push("HTTPS://EXAMPLE.COM/".repeat(n / 20 + 1)[..n].to_string());
+        }
+        let len = Version::MAX.buffer_len();
+        for text in &texts {
+            for ecl in [QrCodeEcc::Low, QrCodeEcc::Medium, QrCodeEcc::Quartile, QrCodeEcc::High] {
+                let (mut t1, mut o1, mut t2, mut o2) = (vec![0u8; len], vec![0u8; len], vec![0u8; len], vec![0u8; len]);
+                let ours = encode_text(text, &mut t1, &mut o1, ecl).map(|qr| modules(&qr));
+                let theirs = QrCode::encode_text(text, &mut t2, &mut o2, ecl, Version::MIN, Version::MAX, None, true)
+                    .map(|qr| modules(&qr));
+                match (ours, theirs) {
+                    (Ok(a), Ok(b)) => assert!(a == b, "{} chars {ecl:?}", text.len()),
+                    (Err(_), Err(_)) => {}
+                    (a, b) => {
+                        panic!("{} chars {ecl:?}: ours ok {}, the crate's ok {}", text.len(), a.is_ok(), b.is_ok())
+                    }
+                }
+            }
+        }
+    }
 }

@@ -2,6 +2,8 @@
 //! browser test files: `#[path = "common/srp_vectors.rs"] mod srp_vectors;`
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use cognito_totp::core::secret::Password;
+use cognito_totp::core::srp::{SrpClient, SrpIntermediates, pool_name};
 use miniserde::{Deserialize, json};
 
 #[derive(Deserialize, Clone)]
@@ -51,6 +53,23 @@ pub struct Output {
     pub username: String,
     #[serde(rename = "secretBlock")]
     pub secret_block: String,
+}
+
+impl Input {
+    /// `client`'s PASSWORD_CLAIM_SIGNATURE and intermediates for this input, signed at `timestamp`.
+    pub fn claim(&self, client: &SrpClient, timestamp: &str) -> (String, SrpIntermediates) {
+        client
+            .debug_intermediates(
+                pool_name(&self.pool_id).unwrap(),
+                &self.user_id_for_srp,
+                &Password::new(self.password.clone()),
+                &self.salt_hex,
+                &self.b_hex,
+                &self.secret_block,
+                timestamp,
+            )
+            .unwrap()
+    }
 }
 
 pub fn load() -> File {

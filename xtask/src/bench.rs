@@ -1,12 +1,13 @@
 //! `cargo xtask bench`: builds the release package exactly as it ships, runs the same SRP client step in
-//! cognito-totp, amazon-cognito-identity-js and Amplify v6 in one headless Chromium page, weighs the
+//! cognito-totp, amazon-cognito-identity-js and Amplify v6 (and, as a reference row, the RustCrypto srp crate
+//! compiled to wasm from bench/srp-crate) in one headless Chromium page, weighs the
 //! packages, times wasm instantiation, counts the requests of each flow against a fresh emulator, and
 //! writes `target/bench/results.json` and the README "Figures" table.
 //!
 //! The browser part is `bench/run.mjs` (playwright-core, esbuild); this file sets up what it needs (the
 //! package, the emulator, a loopback static server with `/config.json`) and reports what it measured.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Duration;
 
@@ -43,6 +44,28 @@ fn parse(args: &[String]) -> Result<Options> {
 
 fn bench_dir() -> PathBuf {
     target_dir().join("bench")
+}
+
+/// bench/srp-crate (Cognito's SRP step by the RustCrypto srp crate, the page's reference row) as a web module in
+/// `out_dir`, built in the workspace's target directory. Not part of the package.
+fn build_srp_crate(out_dir: &Path) -> Result<()> {
+    let crate_dir = root().join("bench/srp-crate");
+    println!(
+        "$ wasm-pack build --target web --release --out-name srp_crate --out-dir {} (in bench/srp-crate)",
+        out_dir.display()
+    );
+    let status = Command::new("wasm-pack")
+        .args(["build", "--target", "web", "--release", "--out-name", "srp_crate", "--out-dir"])
+        .arg(out_dir)
+        .current_dir(&crate_dir)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .status()
+        .map_err(|e| Error::new(format!("cannot run wasm-pack ({e}); run `cargo xtask install` first")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Error::new(format!("wasm-pack build of bench/srp-crate failed ({status})")))
+    }
 }
 
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> Result<&'a str> {
@@ -156,6 +179,12 @@ pub fn figures_table(r: &Value) -> String {
         ms(num(r, &["signin_after_prepare", "cpu_p90_ms"])),
         num(r, &["signin_after_prepare", "ratio_vs_identity_js"]).map_or("?".into(), |x| format!("{x:.1}×")),
     ));
+    out.push_str(&format!(
+        "| same step by the RustCrypto `srp` crate in wasm (its `Client` on crypto-bigint over Cognito's group, k, u and x; what `mont/` replaces) | {} ({}), {} cognito-totp's time | | |\n",
+        ms(num(r, &["srp_crate", "cpu_ms"])),
+        ms(num(r, &["srp_crate", "cpu_p90_ms"])),
+        num(r, &["srp_crate", "ratio_vs_cognito_totp"]).map_or("?".into(), |x| format!("{x:.1}×")),
+    ));
     out.push_str(&row("same, wall time", &|i| {
         format!("{} ({})", ms(num(r, &["srp_wall_ms", i])), ms(num(r, &["srp_wall_p90_ms", i])))
     }));
@@ -223,6 +252,7 @@ fn print_summary(r: &Value) {
         );
     }
     println!("cognito-totp after prepare(): {} CPU median", ms(num(r, &["signin_after_prepare", "cpu_ms"])));
+    println!("srp crate (wasm): {} CPU median", ms(num(r, &["srp_crate", "cpu_ms"])));
     println!("instantiate: {} median", ms(num(r, &["instantiate_ms", "median"])));
     for flow in ["totp_sign_in", "enrollment", "mfa_setup_sign_in"] {
         println!(
@@ -241,11 +271,16 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     // as published, built without them.
     let pkg = dir.join("pkg");
     let shipped = dir.join("pkg-shipped");
+    let srp_crate = dir.join("srp-crate-pkg");
     if options.build {
         build_package(&pkg, PkgTarget::Web, &["testing"])?;
         build_package(&shipped, PkgTarget::Web, &[])?;
-    } else if !pkg.join("kernel_bg.wasm").exists() || !shipped.join("kernel_bg.wasm").exists() {
-        return Err(Error::new("target/bench/pkg{,-shipped} are not built; run without --no-build"));
+        build_srp_crate(&srp_crate)?;
+    } else if !pkg.join("kernel_bg.wasm").exists()
+        || !shipped.join("kernel_bg.wasm").exists()
+        || !srp_crate.join("srp_crate_bg.wasm").exists()
+    {
+        return Err(Error::new("target/bench/pkg{,-shipped} and srp-crate-pkg are not built; run without --no-build"));
     }
 
     let seed_path = root().join("emulator/seed/test.json");
@@ -265,7 +300,13 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
 
     let log = crate::process::logs_dir()?.join("bench-runner.log");
     let mut cmd = Command::new("node");
-    cmd.arg(root().join("bench/run.mjs")).arg(&pkg).arg(&site).arg(&url).arg(&results_path).arg(&shipped);
+    cmd.arg(root().join("bench/run.mjs"))
+        .arg(&pkg)
+        .arg(&site)
+        .arg(&url)
+        .arg(&results_path)
+        .arg(&shipped)
+        .arg(&srp_crate);
     if let Some(n) = options.n {
         cmd.env("BENCH_N", n.to_string());
     }
@@ -322,12 +363,14 @@ mod tests {
             "bundle_gzip_bytes": { "cognito-totp": 35000, "amazon-cognito-identity-js": 36365, "amplify": 49307 },
             "requests": { "totp_sign_in": { "count": 3, "minimum": 3 } },
             "signin_after_prepare": { "cpu_ms": 16.0, "cpu_p90_ms": 17.0, "ratio_vs_identity_js": 10.0 },
+            "srp_crate": { "cpu_ms": 91.25, "cpu_p90_ms": 95.0, "ratio_vs_cognito_totp": 5.0 },
         });
         let t = figures_table(&r);
         assert!(t.contains("2026-11-26 on 2 cores (Test CPU), Chromium 156.0"), "{t}");
         assert!(t.contains("| 18.2 ms (19.0 ms) | 160.0 ms (170.0 ms) | 163.0 ms (171.0 ms) |"), "{t}");
         assert!(t.contains("| 8.8× | 1.0× | 1.0× |"), "{t}");
         assert!(t.contains("after `prepare()` (A computed ahead; S, key, signature) | 16.0 ms (17.0 ms), 10.0× faster than identity-js |"), "{t}");
+        assert!(t.contains("what `mont/` replaces) | 91.2 ms (95.0 ms), 5.0× cognito-totp's time |"), "{t}");
         assert!(t.contains("| 35.0 KB | 36.4 KB | 49.3 KB |"), "{t}");
         assert!(t.contains("| sign-in with TOTP | 3 | 3 |"), "{t}");
         // A missing figure shows as "?" rather than failing the write.

@@ -11,7 +11,6 @@ use crate::state::{AuthSession, Ctx, Expect};
 use crate::totp;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use num_bigint::BigUint;
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
@@ -164,9 +163,7 @@ fn password_verifier(ctx: &mut Ctx<'_>, pool_id: &str, session: &AuthSession, r:
     let block_ok = STANDARD.decode(block).is_ok_and(|bytes| bool::from(bytes.ct_eq(secret_block)));
     let time_ok = srp::parse_timestamp(timestamp).is_some();
     let sig = STANDARD.decode(signature).unwrap_or_default();
-    let (a, b, big_b) = (BigUint::from_bytes_be(a), BigUint::from_bytes_be(b), BigUint::from_bytes_be(big_b));
-    let claim =
-        srp::Claim { pool_id, username, a: &a, b: &b, big_b: &big_b, v: &v, secret_block, timestamp, signature: &sig };
+    let claim = srp::Claim { pool_id, username, a, b, big_b, v: &v, secret_block, timestamp, signature: &sig };
     let sig_ok = srp::verify_claim(&claim).is_ok();
     if block_ok && time_ok && sig_ok {
         auth::after_password(ctx, pool_id, &session.client_id, username)

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use cognito_emulator::{AppState, Config, FixedClock, app, seed};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use http_body_util::BodyExt;
 use num_bigint::BigUint;
 use rand::rngs::StdRng;
