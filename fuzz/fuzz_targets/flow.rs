@@ -12,7 +12,9 @@
 mod scripted;
 
 use cognito_totp::core::Error;
-use cognito_totp::core::flow::{AssociateWith, Client, Config, MfaKind, MfaPreference, Preference, Step};
+use cognito_totp::core::flow::{
+    AssociateWith, Client, Config, Device, MfaKind, MfaPreference, Preference, RememberedStatus, Step,
+};
 use cognito_totp::core::input::ConfigInput;
 use cognito_totp::core::secret::Password;
 use cognito_totp::core::transport::MAX_ATTEMPTS;
@@ -23,6 +25,7 @@ use serde_json::Value;
 
 const PASSWORD: &str = "Fuzz-Passw0rd!sign-in";
 const NEW_PASSWORD: &str = "Fuzz-New-Passw0rd!";
+const DEVICE_PASSWORD: &str = "RnV6ei1kZXZpY2UtcGFzc3dvcmQtb2YtZm9ydHktYnl0ZXMh";
 
 /// The members each step type may show (`type` aside).
 fn documented(step: &Step) {
@@ -32,7 +35,7 @@ fn documented(step: &Step) {
     };
     let kind = fields.get("type").and_then(Value::as_str).unwrap_or_else(|| panic!("no type: {fields:?}"));
     let allowed: &[&str] = match kind {
-        "done" => &["tokens"],
+        "done" => &["tokens", "newDevice"],
         "totpCode" => &["friendlyDeviceName"],
         "mfaSetup" => &["canSetup"],
         "newPassword" => &["requiredAttributes", "userAttributes"],
@@ -48,12 +51,14 @@ fn documented(step: &Step) {
     }
     let text = format!("{step:?}");
     assert!(!text.contains(PASSWORD), "Debug of a step shows the password");
+    assert!(!text.contains(DEVICE_PASSWORD), "Debug of a step shows the device password");
 }
 
 fn check_error(e: &Error) {
     assert!(!e.name().is_empty(), "error without a name: {e:?}");
     assert!(!e.message().is_empty(), "error without a message: {e:?}");
     assert!(!e.message().contains(PASSWORD) && !e.message().contains(NEW_PASSWORD), "a password in a message");
+    assert!(!e.message().contains(DEVICE_PASSWORD), "the device password in a message");
     if e.name() == "NetworkError" {
         assert!(e.retryable());
     }
@@ -110,7 +115,7 @@ fuzz_target!(|data: &[u8]| {
     let mut choices = Choices { bytes: pieces.next().unwrap_or_default(), next: 0 };
     let answers: Vec<Reply> = pieces.map(answer).collect();
     // More requests than answers: the rest are cut connections.
-    let script = Scripted::new(answers.into_iter().chain(std::iter::repeat_n(Reply::Network, 64)).collect());
+    let script = Scripted::new(answers.into_iter().chain(std::iter::repeat_n(Reply::Network, 256)).collect());
 
     let s = |v: &str| Loose::Str(v.into());
     let input = ConfigInput {
@@ -129,10 +134,30 @@ fuzz_target!(|data: &[u8]| {
         client.prepare().unwrap_or_else(|e| panic!("prepare failed: {e}"));
     }
 
-    let mut step = call(&script, 2, client.sign_in(Some("fuzz-user"), Some(&password)));
+    let device = Device::new("us-east-1_fuzz-device".into(), "-fuzzGroup".into(), Password::new(DEVICE_PASSWORD.into()))
+        .unwrap_or_else(|e| panic!("a valid device was refused: {e}"));
+    let mut step = if choices.pick() & 1 == 1 {
+        // Through a device: at most one proof per sign-in and one fresh sign-in after a forgotten device.
+        call(&script, 6, client.sign_in_on_device(Some("fuzz-user"), Some(&password), &device)).map(|(step, notice)| {
+            if let Some(notice) = notice {
+                check_error(&notice);
+                assert_eq!(notice.name(), "ResourceNotFoundException");
+            }
+            step
+        })
+    } else {
+        call(&script, 2, client.sign_in(Some("fuzz-user"), Some(&password)))
+    };
     for _ in 0..4 {
         let Some(current) = step.take() else { break };
         documented(&current);
+        if let Step::Done { new_device: Some(new_device), .. } = &current {
+            let remember = choices.pick() & 1 == 1;
+            if let Some(kept) = call(&script, 2, client.remember_device(Some("t"), new_device, Some("fuzz"), remember)) {
+                assert_eq!((kept.key(), kept.group_key()), (new_device.key.as_str(), new_device.group_key.as_str()));
+                assert!(!format!("{kept:?}").contains(kept.password().as_str()), "Debug shows a device password");
+            }
+        }
         let Some(challenge) = current.challenge().cloned() else { break };
         let code = if choices.pick() & 3 == 0 { "12345" } else { "123456" };
         step = match (choices.pick() % 8, &current) {
@@ -178,6 +203,13 @@ fuzz_target!(|data: &[u8]| {
     call(&script, 1, client.refresh(Some("fuzz-refresh-token"), Some("fuzz-user")));
     call(&script, 3, client.disable_totp(Some("fuzz-user"), Some(&password), Some(token)));
     call(&script, 1, client.global_sign_out(Some(token)));
+    if let Some(page) = call(&script, 1, client.list_devices(Some(token), Some(60), Some("fuzz-page"))) {
+        assert!(page.devices.iter().all(|d| !d.key.is_empty()), "a listed device without a key");
+        assert!(page.pagination_token.as_deref() != Some(""), "an empty pagination token");
+    }
+    call(&script, 1, client.get_device(Some(token), Some(device.key())));
+    call(&script, 1, client.update_device_status(Some(token), Some(device.key()), RememberedStatus::NotRemembered));
+    call(&script, 1, client.forget_device(Some(token), Some(device.key())));
     call(&script, 1, client.revoke_token(Some("fuzz-refresh-token")));
 
     for request in script.requests() {

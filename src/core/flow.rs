@@ -31,7 +31,10 @@ use super::secret::{Password, SecretString, secret_hash};
 use super::srp::{self, SrpClient, SrpError};
 use super::timestamp::cognito_timestamp;
 use super::transport::{Clock, Random, Transport, call};
-use super::wire::{Answer, AuthenticationResult, ChallengeParameters, Loose, Members, MfaSettings, Params, Request};
+use super::wire::{
+    Answer, AuthenticationResult, ChallengeParameters, DeviceType, Loose, Members, MfaSettings, NewDeviceMetadata,
+    Params, Request, VerifierConfig,
+};
 
 // ---- configuration ---------------------------------------------------------------------------------------
 
@@ -232,6 +235,9 @@ pub struct Challenge {
     name: String,
     session: SecretString,
     username: String,
+    /// The device the sign-in goes through: its key goes with every answer, and it proves itself when Cognito asks
+    /// (DEVICE_SRP_AUTH).
+    device: Option<Device>,
 }
 
 impl Challenge {
@@ -256,8 +262,13 @@ impl fmt::Debug for Challenge {
 #[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
 #[non_exhaustive]
 pub enum Step {
-    /// Signed in.
-    Done { tokens: Tokens },
+    /// Signed in. `new_device`: the pool tracks devices and this one is new to it; [`Client::remember_device`]
+    /// confirms it.
+    Done {
+        tokens: Tokens,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        new_device: Option<NewDevice>,
+    },
     /// `SOFTWARE_TOKEN_MFA`: [`Client::confirm_totp`].
     TotpCode {
         #[serde(skip)]
@@ -328,10 +339,12 @@ impl Step {
 #[derive(Clone)]
 enum SetupAuth {
     AccessToken(SecretString),
-    /// A sign-in's `MFA_SETUP`: the Session AssociateSoftwareToken gave, and the username to answer as.
+    /// A sign-in's `MFA_SETUP`: the Session AssociateSoftwareToken gave, the username to answer as, and the device
+    /// the sign-in goes through.
     Session {
         session: SecretString,
         username: String,
+        device: Option<Device>,
     },
 }
 
@@ -422,6 +435,158 @@ pub struct UserMfa {
     pub preferred: Option<String>,
 }
 
+// ---- devices -----------------------------------------------------------------------------------------------
+
+/// A device Cognito remembers for a user: its key and group key (identifiers) and its password, the secret that
+/// proves it (DEVICE_SRP_AUTH). The app keeps it, like a refresh token; the library stores nothing.
+#[derive(Clone)]
+pub struct Device {
+    key: String,
+    group_key: String,
+    password: Password,
+}
+
+impl Device {
+    /// A device as the app kept it. Cognito's device keys are `{region}_{uuid}` (at most 55 characters); the
+    /// group key and the password must not be empty.
+    pub fn new(key: String, group_key: String, password: Password) -> Result<Device, Error> {
+        if key.is_empty() || key.len() > 55 || !key.contains('_') {
+            return Err(Error::invalid("device.key must be a Cognito device key ({region}_{uuid})"));
+        }
+        if group_key.is_empty() || group_key.len() > 256 {
+            return Err(Error::invalid("device.groupKey must be a non-empty string"));
+        }
+        if password.as_str().is_empty() {
+            return Err(Error::invalid("device.password must be a non-empty string"));
+        }
+        Ok(Device { key, group_key, password })
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    pub fn group_key(&self) -> &str {
+        &self.group_key
+    }
+
+    /// The device's secret, for the app to store (only through an explicit call in the JS API).
+    pub fn password(&self) -> &Password {
+        &self.password
+    }
+}
+
+impl fmt::Debug for Device {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Device").field("key", &self.key).field("group_key", &self.group_key).finish_non_exhaustive()
+    }
+}
+
+/// A device Cognito has just met (`NewDeviceMetadata` of a finished sign-in): [`Client::remember_device`] makes it
+/// a [`Device`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewDevice {
+    pub key: String,
+    pub group_key: String,
+}
+
+impl NewDevice {
+    fn from_metadata(metadata: &NewDeviceMetadata) -> Option<NewDevice> {
+        let key = metadata.device_key.string().filter(|k| !k.is_empty())?;
+        let group_key = metadata.device_group_key.string().filter(|k| !k.is_empty())?;
+        Some(NewDevice { key: key.into(), group_key: group_key.into() })
+    }
+}
+
+/// `UpdateDeviceStatus`'s `DeviceRememberedStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RememberedStatus {
+    Remembered,
+    NotRemembered,
+}
+
+impl RememberedStatus {
+    pub fn parse(value: &str) -> Option<RememberedStatus> {
+        match value {
+            "remembered" => Some(RememberedStatus::Remembered),
+            "not_remembered" => Some(RememberedStatus::NotRemembered),
+            _ => None,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            RememberedStatus::Remembered => "remembered",
+            RememberedStatus::NotRemembered => "not_remembered",
+        }
+    }
+}
+
+/// One of the user's devices as `ListDevices` / `GetDevice` describe it. Dates are milliseconds since the epoch
+/// (what `new Date(ms)` takes); Cognito sends seconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceInfo {
+    pub key: String,
+    /// The `device_name` attribute (ConfirmDevice's DeviceName).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// From the `dev:device_remembered_status` attribute; absent when Cognito does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remembered: Option<bool>,
+    /// Every attribute as Cognito sent it (`device_name`, `device_status`, `last_ip_used`, ...).
+    pub attributes: Members<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_modified_at: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_authenticated_at: Option<f64>,
+}
+
+impl DeviceInfo {
+    fn from_wire(device: DeviceType, call: &str) -> Result<DeviceInfo, Error> {
+        let key = device
+            .device_key
+            .string()
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| Error::protocol(format!("{call}: a device has no DeviceKey")))?
+            .into();
+        let mut attributes = Members::<String>::default();
+        for attribute in device.device_attributes.into_iter().flatten().flatten() {
+            if let Some(name) = attribute.name.string() {
+                attributes.set(name.into(), attribute.value.string().unwrap_or_default().into());
+            }
+        }
+        let name = attributes.get("device_name").cloned();
+        let remembered = attributes
+            .get("dev:device_remembered_status")
+            .and_then(|s| RememberedStatus::parse(s))
+            .map(|status| status == RememberedStatus::Remembered);
+        let ms = |date: &Loose| date.number().filter(|s| *s >= 0.0).map(|s| (s * 1000.0).round());
+        Ok(DeviceInfo {
+            key,
+            name,
+            remembered,
+            created_at: ms(&device.device_create_date),
+            last_modified_at: ms(&device.device_last_modified_date),
+            last_authenticated_at: ms(&device.device_last_authenticated_date),
+            attributes,
+        })
+    }
+}
+
+/// A page of `ListDevices`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DevicePage {
+    pub devices: Vec<DeviceInfo>,
+    /// Pass it back for the next page; absent on the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination_token: Option<String>,
+}
+
 // ---- the client ------------------------------------------------------------------------------------------
 
 /// A Cognito user-pool app client over injected I/O.
@@ -486,8 +651,36 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
 
     /// `USER_SRP_AUTH`: only A and the claim signature leave; the password stays here.
     pub async fn sign_in(&self, username: Option<&str>, password: Option<&Password>) -> Result<Step, Error> {
-        let (answer, username) = self.password_verifier(username, password).await?;
-        self.next_step(answer, &username)
+        self.sign_in_once(username, password, None).await
+    }
+
+    /// `USER_SRP_AUTH` through a remembered device: its key goes with the sign-in and it proves itself when
+    /// Cognito asks (DEVICE_SRP_AUTH), which in a pool that suppresses MFA on remembered devices is all it asks.
+    /// A device Cognito no longer knows (`ResourceNotFoundException`, "Device does not exist.") is reported once,
+    /// as the second value, and the sign-in goes on as from a new device: one retry, no loop.
+    pub async fn sign_in_on_device(
+        &self,
+        username: Option<&str>,
+        password: Option<&Password>,
+        device: &Device,
+    ) -> Result<(Step, Option<Error>), Error> {
+        match self.sign_in_once(username, password, Some(device)).await {
+            Err(e) if e.name() == "ResourceNotFoundException" => {
+                let step = self.sign_in_once(username, password, None).await?;
+                Ok((step, Some(e)))
+            }
+            other => other.map(|step| (step, None)),
+        }
+    }
+
+    async fn sign_in_once(
+        &self,
+        username: Option<&str>,
+        password: Option<&Password>,
+        device: Option<&Device>,
+    ) -> Result<Step, Error> {
+        let (answer, username) = self.password_verifier(username, password, device).await?;
+        self.advance(answer, &username, device).await
     }
 
     /// Answers `SOFTWARE_TOKEN_MFA`.
@@ -570,6 +763,7 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
                     .map(SecretString::new)
                     .ok_or_else(|| Error::protocol("AssociateSoftwareToken: the response has no Session"))?,
                 username: challenge.username.clone(),
+                device: challenge.device.clone(),
             },
             AssociateWith::AccessToken(token) => SetupAuth::AccessToken(SecretString::new(token.into())),
         };
@@ -605,13 +799,14 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
             }
             None => return Err(Error::protocol("VerifySoftwareToken: the response has no Status")),
         }
-        let SetupAuth::Session { username, .. } = &setup.auth else { return Ok(None) };
+        let SetupAuth::Session { username, device, .. } = &setup.auth else { return Ok(None) };
         let session = answer
             .session
             .take_text()
             .map(SecretString::new)
             .ok_or_else(|| Error::protocol("VerifySoftwareToken: the response has no Session"))?;
-        let challenge = Challenge { name: "MFA_SETUP".into(), session, username: username.clone() };
+        let challenge =
+            Challenge { name: "MFA_SETUP".into(), session, username: username.clone(), device: device.clone() };
         self.respond(&challenge, Params::new()).await.map(Some)
     }
 
@@ -669,7 +864,7 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
         access_token: Option<&str>,
     ) -> Result<(), Error> {
         input::required(access_token, "the access token")?;
-        self.password_verifier(username, password).await?;
+        self.password_verifier(username, password, None).await?;
         let preference = MfaPreference { totp: Some(Preference::Disabled), ..MfaPreference::default() };
         self.set_mfa_preference(access_token, preference).await
     }
@@ -717,6 +912,104 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
         self.send_empty("RevokeToken", &request).await
     }
 
+    /// Confirms the device a sign-in met (`step.newDevice`): draws its password (base64 of 40 random bytes, as
+    /// amazon-cognito-identity-js) and a 16-byte salt, sends Cognito the device verifier (ConfirmDevice), then
+    /// sets the remembered status the app chose where Cognito would not already have it so (a pool that remembers
+    /// only on the user's prompt answers `UserConfirmationNecessary`). Returns the device for the app to keep.
+    pub async fn remember_device(
+        &self,
+        access_token: Option<&str>,
+        new_device: &NewDevice,
+        name: Option<&str>,
+        remember: bool,
+    ) -> Result<Device, Error> {
+        input::required(access_token, "the access token")?;
+        if name.is_some_and(|n| n.is_empty() || n.len() > 1024) {
+            return Err(Error::invalid("the device name must be 1 to 1024 characters"));
+        }
+        let mut drawn = Zeroizing::new([0u8; 40]);
+        self.random.fill(drawn.as_mut_slice());
+        let password = Password::new(<base64ct::Base64 as base64ct::Encoding>::encode_string(drawn.as_slice()));
+        let mut salt = [0u8; 16];
+        self.random.fill(&mut salt);
+        let verifier = srp::device_verifier(&new_device.group_key, &new_device.key, &password, &salt);
+        let request = Request {
+            access_token,
+            device_key: Some(&new_device.key),
+            device_secret_verifier_config: Some(VerifierConfig {
+                password_verifier: &verifier.password_verifier_b64,
+                salt: &verifier.salt_b64,
+            }),
+            device_name: name,
+            ..Request::default()
+        };
+        let answer = self.send("ConfirmDevice", &request, true).await?;
+        let necessary = answer.user_confirmation_necessary.is_true();
+        let status = match (remember, necessary) {
+            (true, true) => Some(RememberedStatus::Remembered),
+            (false, false) => Some(RememberedStatus::NotRemembered),
+            _ => None,
+        };
+        if let Some(status) = status {
+            self.update_device_status(access_token, Some(&new_device.key), status).await?;
+        }
+        Device::new(new_device.key.clone(), new_device.group_key.clone(), password)
+    }
+
+    /// `ListDevices`: one page of the user's devices (`limit`: 1 to 60, Cognito's bounds).
+    pub async fn list_devices(
+        &self,
+        access_token: Option<&str>,
+        limit: Option<u32>,
+        pagination_token: Option<&str>,
+    ) -> Result<DevicePage, Error> {
+        input::required(access_token, "the access token")?;
+        if limit.is_some_and(|l| !(1..=60).contains(&l)) {
+            return Err(Error::invalid("limit must be 1 to 60"));
+        }
+        let pagination_token = pagination_token.filter(|t| !t.is_empty());
+        let request = Request { access_token, limit, pagination_token, ..Request::default() };
+        let answer = self.send("ListDevices", &request, false).await?;
+        let listed = answer.devices.ok_or_else(|| Error::protocol("ListDevices: the response has no Devices"))?;
+        let devices = listed
+            .into_iter()
+            .flatten()
+            .map(|device| DeviceInfo::from_wire(device, "ListDevices"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let pagination_token = answer.pagination_token.text().filter(|t| !t.is_empty()).map(String::from);
+        Ok(DevicePage { devices, pagination_token })
+    }
+
+    /// `GetDevice`.
+    pub async fn get_device(&self, access_token: Option<&str>, device_key: Option<&str>) -> Result<DeviceInfo, Error> {
+        input::required(access_token, "the access token")?;
+        let device_key = Some(input::required(device_key, "the device key")?);
+        let answer = self.send("GetDevice", &Request { access_token, device_key, ..Request::default() }, false).await?;
+        let device = answer.device.ok_or_else(|| Error::protocol("GetDevice: the response has no Device"))?;
+        DeviceInfo::from_wire(device, "GetDevice")
+    }
+
+    /// `ForgetDevice`: Cognito forgets the device; a sign-in through it is then asked for MFA again.
+    pub async fn forget_device(&self, access_token: Option<&str>, device_key: Option<&str>) -> Result<(), Error> {
+        input::required(access_token, "the access token")?;
+        let device_key = Some(input::required(device_key, "the device key")?);
+        self.send_empty("ForgetDevice", &Request { access_token, device_key, ..Request::default() }).await
+    }
+
+    /// `UpdateDeviceStatus`.
+    pub async fn update_device_status(
+        &self,
+        access_token: Option<&str>,
+        device_key: Option<&str>,
+        status: RememberedStatus,
+    ) -> Result<(), Error> {
+        input::required(access_token, "the access token")?;
+        let device_key = Some(input::required(device_key, "the device key")?);
+        let request =
+            Request { access_token, device_key, device_remembered_status: Some(status.as_str()), ..Request::default() };
+        self.send_empty("UpdateDeviceStatus", &request).await
+    }
+
     // ---- internals ----
 
     /// InitiateAuth(USER_SRP_AUTH) + RespondToAuthChallenge(PASSWORD_VERIFIER). Returns the answer to
@@ -725,6 +1018,7 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
         &self,
         username: Option<&str>,
         password: Option<&Password>,
+        device: Option<&Device>,
     ) -> Result<(Answer, String), Error> {
         let username = input::required(username, "username")?;
         let password = required_password(password, "password")?;
@@ -737,6 +1031,9 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
         let mut params = Params::new();
         params.set("USERNAME", username);
         params.set("SRP_A", key.a_hex());
+        if let Some(device) = device {
+            params.set("DEVICE_KEY", device.key.as_str());
+        }
         self.add_secret_hash(&mut params, username);
         let request = Request {
             auth_flow: Some("USER_SRP_AUTH"),
@@ -745,35 +1042,14 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
             ..Request::default()
         };
         let answer = self.send("InitiateAuth", &request, false).await?;
-        if answer.challenge_name.string() != Some("PASSWORD_VERIFIER") {
-            let named = answer.challenge_name.text().map_or(Cow::Borrowed("no challenge"), quoted_name);
-            return Err(Error::protocol(format!(
-                "InitiateAuth(USER_SRP_AUTH) answered {named} instead of PASSWORD_VERIFIER"
-            )));
-        }
-        let params = answer.challenge_parameters.unwrap_or_default();
-        let param = |value: &'_ Loose, name: &str| {
-            value
-                .text()
-                .map(String::from)
-                .ok_or_else(|| Error::protocol(format!("PASSWORD_VERIFIER: ChallengeParameters has no {name}")))
-        };
-        let salt = param(&params.salt, "SALT")?;
-        let srp_b = param(&params.srp_b, "SRP_B")?;
-        let secret_block = param(&params.secret_block, "SECRET_BLOCK")?;
-        let srp_user = match params.user_id_for_srp.text() {
-            Some(user) => user.into(),
-            None => param(&params.username, "USERNAME")?,
-        };
+        let (salt, srp_b, secret_block, srp_user) =
+            verifier_parameters(&answer, "InitiateAuth(USER_SRP_AUTH)", "PASSWORD_VERIFIER")?;
         let timestamp = cognito_timestamp(self.clock.now_unix());
         let signature = key
             .password_claim(&self.config.pool_name, &srp_user, password, &salt, &srp_b, &secret_block, &timestamp)
             .map_err(srp_error)?;
         drop(key);
-        let mut responses = Params::new();
-        responses.set("PASSWORD_CLAIM_SECRET_BLOCK", secret_block);
-        responses.set("PASSWORD_CLAIM_SIGNATURE", signature);
-        responses.set("TIMESTAMP", timestamp);
+        let responses = claim_responses(secret_block, signature, timestamp, device);
         let session = answer.session.text().map(|s| SecretString::new(s.into()));
         let answer = self
             .respond_raw("PASSWORD_VERIFIER", session.as_ref().map(SecretString::as_str), &srp_user, responses)
@@ -781,10 +1057,51 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
         Ok((answer, srp_user))
     }
 
-    async fn respond(&self, challenge: &Challenge, responses: Params<'_>) -> Result<Step, Error> {
+    async fn respond(&self, challenge: &Challenge, mut responses: Params<'_>) -> Result<Step, Error> {
+        if let Some(device) = &challenge.device {
+            responses.set("DEVICE_KEY", device.key.as_str());
+        }
         let answer =
             self.respond_raw(&challenge.name, Some(challenge.session.as_str()), &challenge.username, responses).await?;
-        self.next_step(answer, &challenge.username)
+        self.advance(answer, &challenge.username, challenge.device.as_ref()).await
+    }
+
+    /// The next step after an answer; a device proof Cognito asks for (`DEVICE_SRP_AUTH`) is given at once, the app
+    /// has nothing to say to it.
+    async fn advance(&self, answer: Answer, username: &str, device: Option<&Device>) -> Result<Step, Error> {
+        if answer.authentication_result.is_some() || answer.challenge_name.string() != Some("DEVICE_SRP_AUTH") {
+            return self.next_step(answer, username, device);
+        }
+        let device = device.ok_or_else(|| {
+            Error::protocol("Cognito asked for a device proof (DEVICE_SRP_AUTH), but the sign-in named no device")
+        })?;
+        let session =
+            answer.session.text().ok_or_else(|| Error::protocol("challenge DEVICE_SRP_AUTH came without a Session"))?;
+        let answer = self.device_proof(session, username, device).await?;
+        // The MFA answers that may follow carry the DEVICE_KEY too (as amazon-cognito-identity-js sends it); a
+        // DEVICE_SRP_AUTH straight after the proof is an unsupported challenge, not a loop.
+        self.next_step(answer, username, Some(device))
+    }
+
+    /// DEVICE_SRP_AUTH (`DEVICE_KEY`, a fresh `SRP_A`) → DEVICE_PASSWORD_VERIFIER (`SRP_B`, `SALT`, `SECRET_BLOCK`)
+    /// → the proof, signed with the device's password; what follows is Cognito's answer to it.
+    async fn device_proof(&self, session: &str, username: &str, device: &Device) -> Result<Answer, Error> {
+        let key = self.fresh_key()?;
+        let mut responses = Params::new();
+        responses.set("DEVICE_KEY", device.key.as_str());
+        responses.set("SRP_A", key.a_hex());
+        let answer = self.respond_raw("DEVICE_SRP_AUTH", Some(session), username, responses).await?;
+        let (salt, srp_b, secret_block, _) =
+            verifier_parameters(&answer, "RespondToAuthChallenge(DEVICE_SRP_AUTH)", "DEVICE_PASSWORD_VERIFIER")?;
+        let timestamp = cognito_timestamp(self.clock.now_unix());
+        let signature = key
+            .device_claim(&device.group_key, &device.key, &device.password, &salt, &srp_b, &secret_block, &timestamp)
+            .map_err(srp_error)?;
+        drop(key);
+        let responses = claim_responses(secret_block, signature, timestamp, Some(device));
+        let session = answer.session.text().map(|s| SecretString::new(s.into()));
+        self.respond_raw("DEVICE_PASSWORD_VERIFIER", session.as_ref().map(SecretString::as_str), username, responses)
+            .await
     }
 
     async fn respond_raw(
@@ -813,9 +1130,10 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
     }
 
     /// An InitiateAuth / RespondToAuthChallenge answer as the next [`Step`].
-    fn next_step(&self, answer: Answer, username: &str) -> Result<Step, Error> {
+    fn next_step(&self, answer: Answer, username: &str, device: Option<&Device>) -> Result<Step, Error> {
         if let Some(result) = answer.authentication_result {
-            return tokens(result).map(|tokens| Step::Done { tokens });
+            let new_device = result.new_device_metadata.as_ref().and_then(NewDevice::from_metadata);
+            return tokens(result).map(|tokens| Step::Done { tokens, new_device });
         }
         let name = answer
             .challenge_name
@@ -828,7 +1146,7 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
             .ok_or_else(|| Error::protocol(format!("challenge {} came without a Session", quoted_name(name))))?;
         let p = answer.challenge_parameters.unwrap_or_default();
         let username = p.user_id_for_srp.text().or(p.username.text()).unwrap_or(username).into();
-        let challenge = Challenge { name: name.into(), session, username };
+        let challenge = Challenge { name: name.into(), session, username, device: device.cloned() };
         Ok(match name {
             "SOFTWARE_TOKEN_MFA" => {
                 Step::TotpCode { challenge, friendly_device_name: p.friendly_device_name.text().map(String::from) }
@@ -902,6 +1220,50 @@ impl<T: Transport, C: Clock, R: Random> Client<T, C, R> {
         call(&self.transport, &self.clock, &self.random, operation, &body, self.config.timeout_ms, true).await?;
         Ok(())
     }
+}
+
+/// The answer to PASSWORD_VERIFIER / DEVICE_PASSWORD_VERIFIER: the claim, and the device key when there is one.
+fn claim_responses<'a>(
+    secret_block: String,
+    signature: String,
+    timestamp: String,
+    device: Option<&'a Device>,
+) -> Params<'a> {
+    let mut responses = Params::new();
+    responses.set("PASSWORD_CLAIM_SECRET_BLOCK", secret_block);
+    responses.set("PASSWORD_CLAIM_SIGNATURE", signature);
+    responses.set("TIMESTAMP", timestamp);
+    if let Some(device) = device {
+        responses.set("DEVICE_KEY", device.key.as_str());
+    }
+    responses
+}
+
+/// The server's half of an SRP exchange (`PASSWORD_VERIFIER`, `DEVICE_PASSWORD_VERIFIER`): SALT, SRP_B,
+/// SECRET_BLOCK, and the user to answer as (USER_ID_FOR_SRP, else USERNAME; empty when neither is there, which
+/// only the device exchange allows: it answers as the sign-in's user).
+fn verifier_parameters(answer: &Answer, call: &str, expected: &str) -> Result<(String, String, String, String), Error> {
+    if answer.challenge_name.string() != Some(expected) {
+        let named = answer.challenge_name.text().map_or(Cow::Borrowed("no challenge"), quoted_name);
+        return Err(Error::protocol(format!("{call} answered {named} instead of {expected}")));
+    }
+    let empty = ChallengeParameters::default();
+    let params = answer.challenge_parameters.as_ref().unwrap_or(&empty);
+    let param = |value: &Loose, name: &str| {
+        value
+            .text()
+            .map(String::from)
+            .ok_or_else(|| Error::protocol(format!("{expected}: ChallengeParameters has no {name}")))
+    };
+    let salt = param(&params.salt, "SALT")?;
+    let srp_b = param(&params.srp_b, "SRP_B")?;
+    let secret_block = param(&params.secret_block, "SECRET_BLOCK")?;
+    let user = match params.user_id_for_srp.text() {
+        Some(user) => user.into(),
+        None if expected == "PASSWORD_VERIFIER" => param(&params.username, "USERNAME")?,
+        None => String::new(),
+    };
+    Ok((salt, srp_b, secret_block, user))
 }
 
 fn destination(p: &ChallengeParameters) -> Option<String> {

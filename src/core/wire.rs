@@ -26,8 +26,9 @@ pub enum Loose {
     Missing,
     Str(String),
     Num(f64),
+    Bool(bool),
     List(Vec<Loose>),
-    /// An object, a boolean or anything else the client has no use for here.
+    /// An object, or anything else the client has no use for here.
     Other,
 }
 
@@ -69,6 +70,19 @@ impl Loose {
         }
     }
 
+    /// `true` only for the JSON `true`.
+    pub fn is_true(&self) -> bool {
+        matches!(self, Loose::Bool(true))
+    }
+
+    /// A number (Cognito's dates are seconds since the epoch, with a fraction).
+    pub fn number(&self) -> Option<f64> {
+        match *self {
+            Loose::Num(n) if n.is_finite() => Some(n),
+            _ => None,
+        }
+    }
+
     /// A whole number of seconds as Cognito's `ExpiresIn` (an integer, at most 2^53 so that JS reads it exactly).
     pub fn seconds(&self) -> Option<u64> {
         const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
@@ -102,8 +116,8 @@ impl<'de> Visitor<'de> for LooseVisitor {
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Loose, D::Error> {
         Loose::deserialize(d)
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Loose, E> {
-        Ok(Loose::Other)
+    fn visit_bool<E>(self, v: bool) -> Result<Loose, E> {
+        Ok(Loose::Bool(v))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Loose, E> {
         Ok(Loose::Num(v as f64))
@@ -205,6 +219,8 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Members<V> {
 /// | `AssociateSoftwareToken` | `SecretCode`, `Session` (when called with one) |
 /// | `VerifySoftwareToken` | `Status`, `Session` (when called with one) |
 /// | `GetUser` | `Username`, `UserAttributes`, `UserMFASettingList`, `PreferredMfaSetting` |
+/// | `ConfirmDevice` | `UserConfirmationNecessary` |
+/// | `ListDevices`, `GetDevice` | `Devices`, `PaginationToken`; `Device` |
 /// | any error (non-2xx) | `__type`, `message` (some services: `Message`) |
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "PascalCase")]
@@ -220,6 +236,10 @@ pub struct Answer {
     #[serde(rename = "UserMFASettingList")]
     pub user_mfa_setting_list: Loose,
     pub preferred_mfa_setting: Loose,
+    pub user_confirmation_necessary: Loose,
+    pub devices: Option<Vec<Option<DeviceType>>>,
+    pub device: Option<DeviceType>,
+    pub pagination_token: Loose,
     #[serde(rename = "__type")]
     pub error_type: Loose,
     #[serde(rename = "message")]
@@ -255,6 +275,26 @@ pub struct AuthenticationResult {
     pub refresh_token: Loose,
     pub expires_in: Loose,
     pub token_type: Loose,
+    /// On a sign-in in a pool that tracks devices, from a device it does not know yet.
+    pub new_device_metadata: Option<NewDeviceMetadata>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct NewDeviceMetadata {
+    pub device_key: Loose,
+    pub device_group_key: Loose,
+}
+
+/// One device of `ListDevices` / `GetDevice`; the dates are seconds since the epoch.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "PascalCase")]
+pub struct DeviceType {
+    pub device_key: Loose,
+    pub device_attributes: Option<Vec<Option<AttributeType>>>,
+    pub device_create_date: Loose,
+    pub device_last_modified_date: Loose,
+    pub device_last_authenticated_date: Loose,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -348,6 +388,26 @@ pub struct Request<'a> {
     pub token: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_secret_verifier_config: Option<VerifierConfig<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_remembered_status: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination_token: Option<&'a str>,
+}
+
+/// ConfirmDevice's `DeviceSecretVerifierConfig` (base64 of padHex bytes, as amazon-cognito-identity-js sends them).
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VerifierConfig<'a> {
+    pub password_verifier: &'a str,
+    pub salt: &'a str,
 }
 
 /// One factor of `SetUserMFAPreference`.
@@ -395,7 +455,8 @@ mod tests {
         assert_eq!(v[2].seconds(), Some(1));
         assert_eq!(v[3].seconds(), None);
         assert!(v[4].is_missing());
-        assert_eq!(v[5], Loose::Other);
+        assert_eq!(v[5], Loose::Bool(true));
+        assert!(v[5].is_true() && !v[0].is_true());
         assert_eq!(v[6], Loose::Other);
         assert_eq!(v[7].strings(), None);
         assert_eq!(Loose::List(vec![Loose::Str("x".into())]).strings(), Some(vec!["x"]));
