@@ -18,6 +18,15 @@ pub fn opt_string(value: &Loose, key: &str) -> Result<Option<String>, Error> {
     }
 }
 
+/// `true`, `false`, or absent.
+pub fn opt_bool(value: &Loose, key: &str) -> Result<Option<bool>, Error> {
+    match value {
+        Loose::Missing => Ok(None),
+        Loose::Bool(b) => Ok(Some(*b)),
+        _ => Err(Error::invalid(format!("{key} must be true or false"))),
+    }
+}
+
 /// A whole number in `0..=u32::MAX`, or absent.
 pub fn opt_uint(value: &Loose, key: &str) -> Result<Option<u32>, Error> {
     match *value {
@@ -104,4 +113,37 @@ pub struct PreferenceInput {
     pub totp: Loose,
     pub sms: Loose,
     pub email: Loose,
+}
+
+/// A device as the app kept it (`Device.toRecord()`): `{ key, groupKey, password }`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DeviceInput {
+    pub key: Loose,
+    pub group_key: Loose,
+    pub password: Loose,
+}
+
+/// What `rememberDevice` reads of a done step (or of `{ tokens, newDevice }` the app kept).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RememberInput {
+    pub tokens: TokensInput,
+    pub new_device: DeviceInput,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TokensInput {
+    pub access_token: Loose,
+}
+
+/// `rememberDevice(step, { name?, remember? })` and `listDevices(token, { limit?, paginationToken? })`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct DeviceOptions {
+    pub name: Loose,
+    pub remember: Loose,
+    pub limit: Loose,
+    pub pagination_token: Loose,
 }

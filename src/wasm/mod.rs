@@ -9,6 +9,7 @@
 //! - Sessions, the client secret, a setup's secret and a prepared SRP key stay in wasm memory ([`hidden`]).
 //! - Every async method returns its promise through [`spawn`], one boxed future type for all of them.
 
+mod devices;
 mod hidden;
 mod platform;
 mod steps;
@@ -16,6 +17,7 @@ mod steps;
 mod testing;
 mod types;
 
+pub use devices::Device;
 #[cfg(feature = "testing")]
 pub use testing::{SrpPrepared, srp_password_claim};
 
@@ -146,18 +148,29 @@ impl CognitoTotp {
         self.client.prepare().map_err(|e| js_error(&e))
     }
 
-    /// USER_SRP_AUTH. The password never leaves wasm; only the SRP proof is sent.
+    /// USER_SRP_AUTH. The password never leaves wasm; only the SRP proof is sent. With `{ device }` the sign-in
+    /// goes through a remembered device (no MFA step where the pool suppresses it); a device Cognito no longer
+    /// knows is reported once as `step.deviceError` and the sign-in goes on as from a new device.
     #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<Step>")]
     pub fn sign_in(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] username: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SignInOptions")] sign_in_options: Option<JsValue>,
     ) -> Promise {
         let client = Rc::clone(&self.client);
         let password = password.as_string().map(Password::new);
+        let device = devices::sign_in_device(&sign_in_options.unwrap_or(JsValue::UNDEFINED));
         spawn(async move {
-            let step = client.sign_in(username.as_string().as_deref(), password.as_ref()).await?;
-            steps::to_js(step)
+            let username = username.as_string();
+            match device? {
+                None => steps::to_js(client.sign_in(username.as_deref(), password.as_ref()).await?),
+                Some(device) => {
+                    let (step, notice) =
+                        client.sign_in_on_device(username.as_deref(), password.as_ref(), &device).await?;
+                    devices::step_with_notice(step, notice)
+                }
+            }
         })
     }
 

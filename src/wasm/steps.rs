@@ -28,10 +28,19 @@ thread_local! {
 
 /// The step as the object the app gets.
 pub fn to_js(step: Step) -> Result<JsValue, Error> {
+    to_js_with(step, None)
+}
+
+/// The step with one more member (`deviceError`) set before it is frozen.
+pub fn to_js_with(step: Step, extra: Option<(JsValue, JsValue)>) -> Result<JsValue, Error> {
     let (step, challenge) = step.into_parts();
     let fields = step.serialize(&serializer()).map_err(|_| Error::protocol("the step cannot be handed to JS"))?;
     let object: Object = StepObject::new().unchecked_into();
     Object::assign(&object, fields.unchecked_ref());
+    if let Some((name, value)) = extra {
+        // A data property on a fresh, unfrozen object: cannot fail.
+        let _ = Reflect::set(&object, &name, &value);
+    }
     if let Some(challenge) = challenge {
         CHALLENGES.with(|c| c.insert(&object, challenge));
     }

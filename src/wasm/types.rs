@@ -35,8 +35,20 @@ export type MfaType = "TOTP" | "SMS" | "EMAIL";
 interface StepBase {
   /** The public fields as a plain object (the Session never leaves wasm). */
   toJSON(): object;
+  /**
+   * After `signIn(u, p, { device })`: Cognito did not know the device (`ResourceNotFoundException`,
+   * "Device does not exist."). The sign-in went on as from a new device; drop the stored device.
+   */
+  readonly deviceError?: CognitoTotpError;
 }
-export interface DoneStep extends StepBase { readonly type: "done"; readonly tokens: Tokens; }
+/** A device Cognito has just met; `rememberDevice(step)` confirms it. Identifiers, not secrets. */
+export interface NewDevice { key: string; groupKey: string; }
+export interface DoneStep extends StepBase {
+  readonly type: "done";
+  readonly tokens: Tokens;
+  /** The pool tracks devices and this one is new: `rememberDevice(step, { name })`. */
+  readonly newDevice?: NewDevice;
+}
 /** SOFTWARE_TOKEN_MFA: answer with `confirmTotp(step, code)`. */
 export interface TotpCodeStep extends StepBase { readonly type: "totpCode"; readonly friendlyDeviceName?: string; }
 /** MFA_SETUP: `associateTotp(step)`, show the QR code, then `verifyTotp(setup, code)`. */
@@ -67,6 +79,38 @@ export interface User {
   attributes: Record<string, string>;
   mfa: { enabled: MfaType[]; preferred?: MfaType };
 }
+
+/** `signIn` options. */
+export interface SignInOptions {
+  /** A remembered device: the `Device` `rememberDevice` gave, or its `toRecord()`. */
+  device?: Device | DeviceRecord;
+}
+/** A device with its secret, as `Device.toRecord()` gives it: store it like a refresh token. */
+export interface DeviceRecord { key: string; groupKey: string; password: string; }
+export interface RememberDeviceOptions {
+  /** ConfirmDevice's DeviceName (what `listDevices` shows), e.g. "Firefox on Linux". */
+  name?: string;
+  /** Whether Cognito remembers the device (suppressing MFA on it where the pool says so); default true. */
+  remember?: boolean;
+}
+export interface ListDevicesOptions {
+  /** 1 to 60. */
+  limit?: number;
+  paginationToken?: string;
+}
+/** One of the user's devices. Dates in milliseconds since the epoch (`new Date(ms)`). */
+export interface DeviceInfo {
+  key: string;
+  /** The `device_name` attribute. */
+  name?: string;
+  /** From `dev:device_remembered_status`, when Cognito says. */
+  remembered?: boolean;
+  attributes: Record<string, string>;
+  createdAt?: number;
+  lastModifiedAt?: number;
+  lastAuthenticatedAt?: number;
+}
+export interface DevicePage { devices: DeviceInfo[]; paginationToken?: string; }
 
 /** How `qrSvg` draws the symbol. */
 export interface SvgOptions {
