@@ -18,9 +18,12 @@ write("otpauth_qr", "basic", b"\x01JBSWY3DPEHPK3PXP\x1fExample Co\x1falice@examp
 write("otpauth_qr", "colours", b"\x06JBSWY3DPEHPK3PXP\x1f\x1fbob\x1f#123\x1fwhite\x1fScan <me> & \"go\"")
 write("otpauth_qr", "unicode", "\x03jbsw y3dp ehpk 3pxp====\x1fJörg & Co\x1fjörg+1@exämple.com".encode())
 
-# dispatch: selector byte (operation index, 200+ raw target, 240+ none), then the body
-ops = ["InitiateAuth", "RespondToAuthChallenge", "AssociateSoftwareToken", "VerifySoftwareToken",
-       "SetUserMFAPreference", "GetUser", "GlobalSignOut", "RevokeToken"]
+# dispatch: selector byte (operation index in OPERATIONS of emulator/src/ops/mod.rs, 200+ raw target,
+# 240+ none), then the body. $AT/$RT/$P/$C/$G: access token, refresh token, pool id, client id, group.
+import re
+mod_rs = (root.parent / "emulator" / "src" / "ops" / "mod.rs").read_text()
+ops = re.findall(r'^    "(\w+)",$', mod_rs.split("pub const OPERATIONS")[1].split("];")[0], re.M)
+user = '"UserPoolId":"$P","Username":"plain"'
 bodies = {
     "InitiateAuth": '{"AuthFlow":"USER_SRP_AUTH","ClientId":"$C","AuthParameters":{"USERNAME":"plain","SRP_A":"abcdef0123"}}',
     "RespondToAuthChallenge": '{"ChallengeName":"PASSWORD_VERIFIER","ClientId":"$C","Session":"x","ChallengeResponses":{"USERNAME":"plain"}}',
@@ -30,8 +33,31 @@ bodies = {
     "GetUser": '{"AccessToken":"$AT"}',
     "GlobalSignOut": '{"AccessToken":"$AT"}',
     "RevokeToken": '{"Token":"$RT","ClientId":"$C"}',
+    "UpdateUserAttributes": '{"AccessToken":"$AT","UserAttributes":[{"Name":"email","Value":"new@example.com"},{"Name":"custom:x","Value":"1"}]}',
+    "DeleteUserAttributes": '{"AccessToken":"$AT","UserAttributeNames":["phone_number","custom:x"]}',
+    "GetUserAttributeVerificationCode": '{"AccessToken":"$AT","AttributeName":"email"}',
+    "VerifyUserAttribute": '{"AccessToken":"$AT","AttributeName":"email","Code":"123456"}',
+    "DeleteUser": '{"AccessToken":"$AT"}',
+    "ResendConfirmationCode": '{"ClientId":"$C","Username":"plain"}',
+    "AdminUpdateUserAttributes": '{' + user + ',"UserAttributes":[{"Name":"phone_number","Value":"+15555550199"},{"Name":"phone_number_verified","Value":"true"}]}',
+    "AdminDeleteUserAttributes": '{' + user + ',"UserAttributeNames":["email"]}',
+    "AdminUserGlobalSignOut": '{' + user + '}',
+    "AdminResetUserPassword": '{' + user + '}',
+    "AdminConfirmSignUp": '{' + user + '}',
+    "CreateGroup": '{"UserPoolId":"$P","GroupName":"new","Precedence":1,"RoleArn":"arn:aws:iam::123456789012:role/r","Description":"d"}',
+    "GetGroup": '{"UserPoolId":"$P","GroupName":"$G"}',
+    "UpdateGroup": '{"UserPoolId":"$P","GroupName":"$G","Precedence":7}',
+    "DeleteGroup": '{"UserPoolId":"$P","GroupName":"$G"}',
+    "ListGroups": '{"UserPoolId":"$P","Limit":1,"NextToken":"ZW11MTph"}',
+    "AdminAddUserToGroup": '{' + user + ',"GroupName":"$G"}',
+    "AdminRemoveUserFromGroup": '{' + user + ',"GroupName":"$G"}',
+    "AdminListGroupsForUser": '{' + user + ',"Limit":60}',
+    "ListUsersInGroup": '{"UserPoolId":"$P","GroupName":"$G","Limit":2}',
+    "UpdateUserPool": '{"UserPoolId":"$P","MfaConfiguration":"OPTIONAL","Policies":{"PasswordPolicy":{"MinimumLength":10}},"DeviceConfiguration":{"ChallengeRequiredOnNewDevice":true},"AutoVerifiedAttributes":["email"]}',
+    "UpdateUserPoolClient": '{"UserPoolId":"$P","ClientId":"$C","AccessTokenValidity":5,"TokenValidityUnits":{"AccessToken":"minutes"},"PreventUserExistenceErrors":"ENABLED","ExplicitAuthFlows":["ALLOW_USER_SRP_AUTH"]}',
+    "ListUsers": '{"UserPoolId":"$P","Filter":"email ^= \\"pl\\"","Limit":3,"AttributesToGet":["email"]}',
 }
-for i, op in enumerate(ops):
-    write("dispatch", op, bytes([i]) + bodies[op].encode())
+for op, body in bodies.items():
+    write("dispatch", op, bytes([ops.index(op)]) + body.encode())
 write("dispatch", "raw_target", bytes([200]) + b"AWSCognitoIdentityProviderService.AdminGetUser\n" + b'{"UserPoolId":"$P","Username":"totp"}')
 write("dispatch", "no_target", bytes([250]) + b"{}")

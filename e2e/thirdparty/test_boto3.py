@@ -486,6 +486,40 @@ def test_missing_member(emulator_url):
     assert_error(raw(emulator_url, "InitiateAuth", {"AuthFlow": "USER_SRP_AUTH"}), "InvalidParameterException")
 
 
+def wrong_type(shape):
+    """A JSON value of another type than the member's (a number for a string, a string otherwise)."""
+    return 12345 if shape.type_name == "string" else "not-a-" + shape.type_name
+
+
+def test_every_operation_refuses_missing_and_mistyped_members(emulator_url):
+    """For each operation the emulator claims: no members → InvalidParameterException; every required
+    member of the wrong JSON type → SerializationException; the type in body and x-amzn-ErrorType."""
+    from test_model import MODEL, OPERATIONS
+
+    checked = 0
+    for op_name in OPERATIONS:
+        shape = MODEL.operation_model(op_name).input_shape
+        if not shape.required_members:
+            continue
+        mistyped = {name: wrong_type(shape.members[name]) for name in shape.required_members}
+        try:
+            assert_error(raw(emulator_url, op_name, {}), "InvalidParameterException")
+            assert_error(raw(emulator_url, op_name, mistyped), "SerializationException")
+        except AssertionError as err:
+            raise AssertionError(f"{op_name}: {err}") from err
+        checked += 1
+    assert checked >= 50
+
+
+def test_oversized_body_gets_its_413_while_the_client_is_still_sending(emulator_url):
+    """urllib writes the whole 8 MiB before it reads: the 413 must still arrive, not a broken pipe."""
+    for _ in range(2):
+        status, headers, body = raw(emulator_url, "InitiateAuth", b"a" * (8 * 1024 * 1024))
+        assert status == 413, (status, body[:200])
+        assert json.loads(body)["__type"] == "SerializationException"
+        assert {k.lower(): v for k, v in headers.items()}["x-amzn-errortype"] == "SerializationException"
+
+
 def test_cors_preflight_and_error_headers(emulator_url):
     origin = "http://127.0.0.1:8080"
     status, headers, _ = raw(

@@ -68,14 +68,28 @@ pub fn password_matches(pool_id: &str, user: &User, password: &str) -> bool {
     bool::from(v.ct_eq(&stored))
 }
 
-/// Cognito's default password policy: 8+ characters, upper, lower, digit, symbol.
-pub fn check_policy(password: &str) -> Result<(), ApiError> {
+/// The pool's password policy (Cognito's default: 8+ characters, upper, lower, digit, symbol).
+pub fn check_policy(ctx: &Ctx<'_>, pool_id: &str, password: &str) -> Result<(), ApiError> {
+    let policy = ctx.pool(pool_id)?.settings.password_policy;
+    let long_enough = i64::try_from(password.chars().count()).unwrap_or(i64::MAX) >= policy.minimum_length;
     let problems = [
-        (password.chars().count() >= 8, "Password not long enough"),
-        (password.chars().any(char::is_uppercase), "Password must have uppercase characters"),
-        (password.chars().any(char::is_lowercase), "Password must have lowercase characters"),
-        (password.chars().any(|c| c.is_ascii_digit()), "Password must have numeric characters"),
-        (password.chars().any(|c| !c.is_alphanumeric()), "Password must have symbol characters"),
+        (long_enough, "Password not long enough"),
+        (
+            !policy.require_uppercase || password.chars().any(char::is_uppercase),
+            "Password must have uppercase characters",
+        ),
+        (
+            !policy.require_lowercase || password.chars().any(char::is_lowercase),
+            "Password must have lowercase characters",
+        ),
+        (
+            !policy.require_numbers || password.chars().any(|c| c.is_ascii_digit()),
+            "Password must have numeric characters",
+        ),
+        (
+            !policy.require_symbols || password.chars().any(|c| !c.is_alphanumeric()),
+            "Password must have symbol characters",
+        ),
     ];
     match problems.iter().find(|(ok, _)| !ok) {
         Some((_, why)) => {
@@ -90,6 +104,17 @@ pub fn client_and_pool(ctx: &Ctx<'_>, client_id: &str) -> Result<(String, AppCli
     let pool_id = ctx.inner.db.pool_id_for_client(client_id).ok_or_else(|| ApiError::client_not_found(client_id))?;
     let client = ctx.pool(&pool_id)?.client(client_id).cloned().ok_or_else(|| ApiError::client_not_found(client_id))?;
     Ok((pool_id, client))
+}
+
+/// The public, unauthenticated operations on one user (ForgotPassword, ConfirmSignUp, ...): the pool of
+/// `ClientId`, the user named by `Username` (or an alias), and its SecretHash checked.
+pub fn client_user(ctx: &Ctx<'_>, input: &crate::input::Input) -> Result<(String, String), ApiError> {
+    let client_id = input.req_str("ClientId")?;
+    let given = input.req_str("Username")?;
+    let (pool_id, client) = client_and_pool(ctx, client_id)?;
+    let username = ctx.pool(&pool_id)?.find_user_key(given).ok_or_else(ApiError::user_not_found)?;
+    check_secret_hash(&client, &[given, username.as_str()], input.opt_str("SecretHash")?)?;
+    Ok((pool_id, username))
 }
 
 /// SECRET_HASH = base64(HMAC-SHA256(client secret, username ‖ client id)); any of the candidate
@@ -165,6 +190,10 @@ pub fn resolve_user(ctx: &Ctx<'_>, pool_id: &str, client_id: &str, typed: &str) 
             if !user.enabled {
                 return Err(ApiError::not_authorized("User is disabled."));
             }
+            // After AdminResetUserPassword the old password is gone: ForgotPassword is the way back.
+            if user.status == UserStatus::ResetRequired {
+                return Err(ApiError::new("PasswordResetRequiredException", "Password reset required for the user"));
+            }
             Ok(Some(name))
         }
         None if hide => Ok(None),
@@ -216,7 +245,7 @@ pub fn start_srp(
 }
 
 /// Masks a destination the way Cognito shows it (`+*******0100`, `a***@e***`).
-fn mask(channel: &str, dest: &str) -> String {
+pub fn mask(channel: &str, dest: &str) -> String {
     if channel == "SMS" {
         let keep: String = dest.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
         format!("+{}{keep}", "*".repeat(dest.chars().count().saturating_sub(5)))
@@ -393,28 +422,8 @@ pub fn create_user(
     // With email/phone as username, Cognito makes the username the sub.
     let sub = if alias_pool { username.clone() } else { ctx.uuid() };
     let now = ctx.now;
-    let user = User {
-        username: username.clone(),
-        sub,
-        status,
-        enabled: true,
-        attributes: attrs,
-        salt,
-        verifier,
-        totp_secret: None,
-        pending_totp_secret: None,
-        totp_device_name: None,
-        last_totp_step: None,
-        totp: Default::default(),
-        sms: Default::default(),
-        email: Default::default(),
-        failed_attempts: 0,
-        locked_until: 0,
-        confirmation_code: None,
-        reset_code: None,
-        created: now,
-        modified: now,
-    };
+    let mut user = User::new(username.clone(), sub, status, salt, verifier, now);
+    user.attributes = attrs;
     ctx.pool_mut(pool_id)?.users.insert(username.clone(), user);
     Ok(username)
 }
@@ -434,6 +443,14 @@ pub fn user_type(user: &User) -> Value {
         "Enabled": user.enabled,
         "UserStatus": user.status.as_str(),
     })
+}
+
+/// Where the user's codes go: email when set, else the phone number, as (channel, attribute,
+/// destination if the attribute is set).
+pub fn contact(user: &User) -> (&'static str, &'static str, Option<String>) {
+    let (channel, attr) =
+        if user.attributes.contains_key("email") { ("EMAIL", "email") } else { ("SMS", "phone_number") };
+    (channel, attr, user.attributes.get(attr).cloned())
 }
 
 /// Dev-channel delivery for sign-up confirmation codes.

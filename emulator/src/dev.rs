@@ -1,5 +1,5 @@
-//! Dev endpoints under `/_emulator/` for tests: the SMS/email outbox, the request log, the clock, and
-//! fault injection. Loopback peers only.
+//! Dev endpoints under `/_emulator/` for tests: the SMS/email outbox, the request log, the clock, fault
+//! injection, and the list of emulated operations. Loopback peers only.
 
 use crate::error::ApiError;
 use crate::state::{AppState, Fault, FaultKind};
@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/requests/contains", post(contains))
         .route("/clock", get(clock).post(advance_clock))
         .route("/faults", get(list_faults).post(add_fault).delete(clear_faults))
+        .route("/operations", get(operations))
         .layer(middleware::from_fn(loopback_only))
 }
 
@@ -45,6 +46,11 @@ fn body_json(body: &Bytes) -> Result<serde_json::Map<String, Value>, ApiError> {
         Ok(input) => Ok(input.0),
         Err(e) => Err(e),
     }
+}
+
+/// Every operation the emulator answers (the model test walks them all).
+async fn operations() -> Response {
+    ok(&json!(crate::ops::OPERATIONS))
 }
 
 async fn messages(State(state): State<AppState>) -> Response {

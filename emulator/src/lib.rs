@@ -4,12 +4,14 @@
 //! `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.{Operation}`, dispatched to one module
 //! per operation under [`ops`]. Dev endpoints for tests live under `/_emulator/` (loopback peers only).
 
+pub mod attributes;
 pub mod auth;
 pub mod dev;
 pub mod error;
 pub mod input;
 pub mod model;
 pub mod ops;
+pub mod page;
 pub mod persist;
 pub mod seed;
 pub mod srp;
@@ -31,6 +33,14 @@ pub use state::{AppState, Clock, Config, FixedClock, SystemClock};
 
 /// Largest request body accepted (Cognito's own limit is far lower for these operations).
 pub const MAX_BODY: usize = 1024 * 1024;
+
+/// How much of a too-large body is still read (and thrown away) before the 413 goes out. A client that
+/// writes its whole body before reading the answer (urllib, a blocking socket) would otherwise see its
+/// connection reset mid-write instead of the error. Past this the connection is simply closed.
+pub const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+
+/// How long draining a too-large body may take.
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(30);
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 
@@ -137,13 +147,16 @@ async fn api(State(state): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let target_header = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     let op_name = target_header.strip_prefix(TARGET_PREFIX).unwrap_or(&target_header).to_owned();
-    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+    let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let body = match read_body(body, declared).await {
         Ok(b) => b,
-        Err(_) => {
+        Err(seen) => {
             let err = ApiError::new("SerializationException", format!("Request body larger than {MAX_BODY} bytes"))
                 .with_status(StatusCode::PAYLOAD_TOO_LARGE);
-            log_request(&state, &op_name, err.status.as_u16(), MAX_BODY, &Bytes::new());
-            return err.into_response();
+            log_request(&state, &op_name, err.status.as_u16(), seen, &Bytes::new());
+            let mut res = err.into_response();
+            res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return res;
         }
     };
     let mut srp_b = None;
@@ -181,6 +194,35 @@ async fn api(State(state): State<AppState>, req: Request) -> Response {
     };
     log_request(&state, &op_name, res.status().as_u16(), body.len(), &body);
     res
+}
+
+/// The body, when it fits in [`MAX_BODY`]; otherwise `Err(bytes seen)`, after draining up to
+/// [`DRAIN_LIMIT`] (unless Content-Length already says it is larger) so the 413 reaches the client.
+async fn read_body(body: axum::body::Body, declared: Option<usize>) -> Result<Bytes, usize> {
+    use http_body_util::BodyExt;
+    if let Some(n) = declared.filter(|n| *n > DRAIN_LIMIT) {
+        return Err(n);
+    }
+    let mut body = body;
+    let mut kept = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(|_| kept.len())?.into_data() else { continue };
+        if kept.len() + data.len() > MAX_BODY {
+            let mut seen = kept.len() + data.len();
+            let drain = async {
+                while let Some(Ok(frame)) = body.frame().await {
+                    seen = seen.saturating_add(frame.data_ref().map_or(0, Bytes::len));
+                    if seen > DRAIN_LIMIT {
+                        break;
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(DRAIN_TIME, drain).await;
+            return Err(seen);
+        }
+        kept.extend_from_slice(&data);
+    }
+    Ok(Bytes::from(kept))
 }
 
 fn log_request(state: &AppState, target: &str, status: u16, bytes: usize, body: &Bytes) {

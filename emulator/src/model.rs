@@ -47,8 +47,72 @@ pub struct AppClient {
     /// seed default.
     #[serde(default)]
     pub prevent_user_existence_errors: Option<bool>,
+    /// AccessTokenValidity / IdTokenValidity / RefreshTokenValidity as set (value, unit); `None` = the
+    /// emulator's defaults (`Config`).
+    #[serde(default)]
+    pub access_token_validity: Option<Validity>,
+    #[serde(default)]
+    pub id_token_validity: Option<Validity>,
+    #[serde(default)]
+    pub refresh_token_validity: Option<Validity>,
+    /// AuthSessionValidity in minutes; `None` = `--session-ttl`.
+    #[serde(default)]
+    pub auth_session_validity: Option<i64>,
     #[serde(default)]
     pub created: i64,
+    #[serde(default)]
+    pub modified: i64,
+}
+
+/// A token lifetime as the API states it: a number and its unit.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Validity {
+    pub value: i64,
+    pub unit: TimeUnit,
+}
+
+impl Validity {
+    pub fn seconds(self) -> i64 {
+        self.value.saturating_mul(self.unit.seconds())
+    }
+}
+
+/// TimeUnitsType.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeUnit {
+    Seconds,
+    Minutes,
+    Hours,
+    Days,
+}
+
+impl TimeUnit {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "seconds" => Some(Self::Seconds),
+            "minutes" => Some(Self::Minutes),
+            "hours" => Some(Self::Hours),
+            "days" => Some(Self::Days),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Seconds => "seconds",
+            Self::Minutes => "minutes",
+            Self::Hours => "hours",
+            Self::Days => "days",
+        }
+    }
+    pub fn seconds(self) -> i64 {
+        match self {
+            Self::Seconds => 1,
+            Self::Minutes => 60,
+            Self::Hours => 3600,
+            Self::Days => 86_400,
+        }
+    }
 }
 
 impl std::fmt::Debug for AppClient {
@@ -62,6 +126,24 @@ impl std::fmt::Debug for AppClient {
 }
 
 impl AppClient {
+    /// A client with AWS's defaults: no secret, the default flows, the emulator's token lifetimes.
+    pub fn new(id: String, name: String, now: i64) -> Self {
+        Self {
+            id,
+            name,
+            key: None,
+            secret: None,
+            explicit_auth_flows: Vec::new(),
+            prevent_user_existence_errors: None,
+            access_token_validity: None,
+            id_token_validity: None,
+            refresh_token_validity: None,
+            auth_session_validity: None,
+            created: now,
+            modified: now,
+        }
+    }
+
     /// Whether the client allows a flow, honouring the legacy names and AWS's default set.
     pub fn allows(&self, flow: &str) -> bool {
         if self.explicit_auth_flows.is_empty() {
@@ -142,6 +224,12 @@ pub struct User {
     /// ForgotPassword code and its expiry.
     #[serde(default)]
     pub reset_code: Option<(String, i64)>,
+    /// GetUserAttributeVerificationCode codes: attribute name → (code, expiry).
+    #[serde(default)]
+    pub verification_codes: BTreeMap<String, (String, i64)>,
+    /// Names of the pool's groups the user belongs to.
+    #[serde(default)]
+    pub groups: BTreeSet<String>,
     #[serde(default)]
     pub created: i64,
     #[serde(default)]
@@ -159,6 +247,34 @@ impl std::fmt::Debug for User {
 }
 
 impl User {
+    /// A user with no MFA and no pending codes.
+    pub fn new(username: String, sub: String, status: UserStatus, salt: String, verifier: String, now: i64) -> Self {
+        Self {
+            username,
+            sub,
+            status,
+            enabled: true,
+            attributes: BTreeMap::new(),
+            salt,
+            verifier,
+            totp_secret: None,
+            pending_totp_secret: None,
+            totp_device_name: None,
+            last_totp_step: None,
+            totp: MfaFlags::default(),
+            sms: MfaFlags::default(),
+            email: MfaFlags::default(),
+            failed_attempts: 0,
+            locked_until: 0,
+            confirmation_code: None,
+            reset_code: None,
+            verification_codes: BTreeMap::new(),
+            groups: BTreeSet::new(),
+            created: now,
+            modified: now,
+        }
+    }
+
     /// The MFA types the user could be challenged with in this pool, in AWS's order.
     pub fn active_mfa(&self, pool: &Pool) -> Vec<&'static str> {
         let mut out = Vec::new();
@@ -245,11 +361,104 @@ pub struct Pool {
     pub prevent_user_existence_errors: bool,
     pub clients: Vec<AppClient>,
     pub users: BTreeMap<String, User>,
+    /// Group name → group (membership lives on the users).
+    #[serde(default)]
+    pub groups: BTreeMap<String, Group>,
+    #[serde(default)]
+    pub settings: PoolSettings,
     #[serde(default)]
     pub created: i64,
+    #[serde(default)]
+    pub modified: i64,
+}
+
+/// What CreateUserPool / UpdateUserPool set beyond MFA. UpdateUserPool resets every member it is not
+/// given to these defaults, as AWS does.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PoolSettings {
+    #[serde(default)]
+    pub password_policy: PasswordPolicy,
+    /// Stored and described; remembered devices are not emulated yet.
+    #[serde(default)]
+    pub device_configuration: Option<DeviceConfiguration>,
+    /// `email` / `phone_number`: a changed value gets a verification code without being asked.
+    #[serde(default)]
+    pub auto_verified_attributes: Vec<String>,
+    /// AdminCreateUserConfig.AllowAdminCreateUserOnly: SignUp is refused.
+    #[serde(default)]
+    pub admin_create_user_only: bool,
+    /// DeletionProtection ACTIVE: DeleteUserPool is refused.
+    #[serde(default)]
+    pub deletion_protection: bool,
+}
+
+/// Policies.PasswordPolicy, enforced on every new password of the pool.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    pub minimum_length: i64,
+    pub require_uppercase: bool,
+    pub require_lowercase: bool,
+    pub require_numbers: bool,
+    pub require_symbols: bool,
+    pub temporary_password_validity_days: i64,
+}
+
+impl Default for PasswordPolicy {
+    /// Cognito's default policy.
+    fn default() -> Self {
+        Self {
+            minimum_length: 8,
+            require_uppercase: true,
+            require_lowercase: true,
+            require_numbers: true,
+            require_symbols: true,
+            temporary_password_validity_days: 7,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DeviceConfiguration {
+    pub challenge_required_on_new_device: bool,
+    pub device_only_remembered_on_user_prompt: bool,
+}
+
+/// A user pool group. Lower precedence wins (comes first in `cognito:groups`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Group {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub role_arn: Option<String>,
+    #[serde(default)]
+    pub precedence: Option<i64>,
+    pub created: i64,
+    pub modified: i64,
 }
 
 impl Pool {
+    /// An empty pool with MFA off and the default settings.
+    pub fn new(id: String, name: String, now: i64) -> Self {
+        Self {
+            id,
+            name,
+            key: None,
+            mfa: MfaMode::Off,
+            software_token_mfa: false,
+            sms_mfa: false,
+            email_mfa: false,
+            username_attributes: Vec::new(),
+            prevent_user_existence_errors: false,
+            clients: Vec::new(),
+            users: BTreeMap::new(),
+            groups: BTreeMap::new(),
+            settings: PoolSettings::default(),
+            created: now,
+            modified: now,
+        }
+    }
+
     pub fn region(&self) -> &str {
         self.id.split_once('_').map_or("us-east-1", |(r, _)| r)
     }
@@ -276,6 +485,15 @@ impl Pool {
 
     pub fn client(&self, id: &str) -> Option<&AppClient> {
         self.clients.iter().find(|c| c.id == id)
+    }
+
+    /// The user's groups, highest priority first: by precedence (groups without one last), then name.
+    pub fn groups_of(&self, user: &User) -> Vec<&Group> {
+        let mut groups: Vec<&Group> = user.groups.iter().filter_map(|g| self.groups.get(g)).collect();
+        groups.sort_by(|a, b| {
+            (a.precedence.is_none(), a.precedence, &a.name).cmp(&(b.precedence.is_none(), b.precedence, &b.name))
+        });
+        groups
     }
 }
 

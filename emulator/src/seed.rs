@@ -144,30 +144,21 @@ pub fn apply(ctx: &mut Ctx<'_>, seed: &SeedFile) -> Result<(), String> {
                 Some(c) => c.clone(),
                 None => new_client_id(ctx),
             };
-            clients.push(AppClient {
-                id: cid,
-                name: sc.name.clone(),
-                key: Some(sc.key.clone()),
-                secret: sc.secret.clone(),
-                explicit_auth_flows: sc.explicit_auth_flows.clone(),
-                prevent_user_existence_errors: None,
-                created: ctx.now,
-            });
+            let mut client = AppClient::new(cid, sc.name.clone(), ctx.now);
+            client.key = Some(sc.key.clone());
+            client.secret = sc.secret.clone();
+            client.explicit_auth_flows = sc.explicit_auth_flows.clone();
+            clients.push(client);
         }
-        let mut pool = Pool {
-            id: id.clone(),
-            name: sp.name.clone(),
-            key: Some(sp.key.clone()),
-            mfa,
-            software_token_mfa: sp.software_token_mfa,
-            sms_mfa: sp.sms_mfa,
-            email_mfa: sp.email_mfa,
-            username_attributes: sp.username_attributes.clone(),
-            prevent_user_existence_errors: sp.prevent_user_existence_errors,
-            clients,
-            users: BTreeMap::new(),
-            created: ctx.now,
-        };
+        let mut pool = Pool::new(id.clone(), sp.name.clone(), ctx.now);
+        pool.key = Some(sp.key.clone());
+        pool.mfa = mfa;
+        pool.software_token_mfa = sp.software_token_mfa;
+        pool.sms_mfa = sp.sms_mfa;
+        pool.email_mfa = sp.email_mfa;
+        pool.username_attributes = sp.username_attributes.clone();
+        pool.prevent_user_existence_errors = sp.prevent_user_existence_errors;
+        pool.clients = clients;
         for su in &sp.users {
             let status = match su.status.as_str() {
                 "CONFIRMED" => UserStatus::Confirmed,
@@ -187,28 +178,13 @@ pub fn apply(ctx: &mut Ctx<'_>, seed: &SeedFile) -> Result<(), String> {
                 return Err(format!("user {}: totpSecret is not base32", su.username));
             }
             let sub = ctx.uuid();
-            let user = User {
-                username: su.username.clone(),
-                sub,
-                status,
-                enabled: true,
-                attributes: su.attributes.clone(),
-                salt,
-                verifier,
-                totp_secret: su.totp_secret.clone(),
-                pending_totp_secret: None,
-                totp_device_name: su.totp_secret.as_ref().map(|_| "TOTP device".to_owned()),
-                last_totp_step: None,
-                totp: flags(su.mfa.totp.as_deref())?,
-                sms: flags(su.mfa.sms.as_deref())?,
-                email: flags(su.mfa.email.as_deref())?,
-                failed_attempts: 0,
-                locked_until: 0,
-                confirmation_code: None,
-                reset_code: None,
-                created: ctx.now,
-                modified: ctx.now,
-            };
+            let mut user = User::new(su.username.clone(), sub, status, salt, verifier, ctx.now);
+            user.attributes = su.attributes.clone();
+            user.totp_secret = su.totp_secret.clone();
+            user.totp_device_name = su.totp_secret.as_ref().map(|_| "TOTP device".to_owned());
+            user.totp = flags(su.mfa.totp.as_deref())?;
+            user.sms = flags(su.mfa.sms.as_deref())?;
+            user.email = flags(su.mfa.email.as_deref())?;
             pool.users.insert(user.username.clone(), user);
         }
         ctx.inner.db.pools.insert(id, pool);

@@ -317,12 +317,15 @@ impl Ctx<'_> {
         let now = self.now;
         self.inner.sessions.retain(|_, s| s.expires + 600 > now);
         let id = self.random_token(96);
+        // The app client's AuthSessionValidity (minutes) when it sets one, else --session-ttl.
+        let client = self.inner.db.pools.get(pool_id).and_then(|p| p.client(client_id));
+        let ttl = client.and_then(|c| c.auth_session_validity).map_or(self.config.session_ttl, |m| m * 60);
         let session = AuthSession {
             pool_id: pool_id.into(),
             client_id: client_id.into(),
             username: username.into(),
             expect,
-            expires: self.now + self.config.session_ttl,
+            expires: self.now + ttl,
             wrong_codes: 0,
         };
         self.inner.sessions.insert(id.clone(), session);

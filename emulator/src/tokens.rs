@@ -1,7 +1,7 @@
 //! RS256 JWTs (access and id tokens), opaque refresh tokens, and the JWKS document.
 
 use crate::error::ApiError;
-use crate::model::Grant;
+use crate::model::{Grant, Validity};
 use crate::state::Ctx;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -79,6 +79,7 @@ pub fn issue(
     refresh: Option<(String, Grant)>,
 ) -> Result<Value, ApiError> {
     let now = ctx.now;
+    let (access_ttl, id_ttl, refresh_ttl) = lifetimes(ctx, pool_id, client_id);
     let (refresh_token, grant, new_grant) = match refresh {
         Some((token, grant)) => (token, grant, false),
         None => {
@@ -88,7 +89,7 @@ pub fn issue(
                 username: username.into(),
                 origin_jti: ctx.uuid(),
                 auth_time: now,
-                expires: now + ctx.config.refresh_token_ttl,
+                expires: now + refresh_ttl,
                 revoked: false,
             };
             // Real refresh tokens are long opaque blobs; length matters to some clients' storage only.
@@ -107,13 +108,27 @@ pub fn issue(
         };
         id_claims.insert(k.clone(), value);
     }
-    let exp = now + ctx.config.access_token_ttl;
+    // cognito:groups in both tokens, highest priority first; the roles of those groups in the id token.
+    let groups = pool.groups_of(user);
+    let group_names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+    let roles: Vec<&str> = groups.iter().filter_map(|g| g.role_arn.as_deref()).collect();
+    if !group_names.is_empty() {
+        id_claims.insert("cognito:groups".into(), json!(group_names));
+    }
+    if let Some(preferred) = roles.first() {
+        id_claims.insert("cognito:preferred_role".into(), json!(preferred));
+        id_claims.insert("cognito:roles".into(), json!(roles));
+    }
+    let groups_claim = (!group_names.is_empty()).then(|| json!(group_names));
     let (access_jti, id_jti, event_id) = (ctx.uuid(), ctx.uuid(), ctx.uuid());
-    let access = json!({
+    let mut access = json!({
         "sub": sub, "iss": iss, "client_id": client_id, "origin_jti": grant.origin_jti,
         "event_id": event_id, "token_use": "access", "scope": SCOPE, "auth_time": grant.auth_time,
-        "exp": exp, "iat": now, "jti": access_jti, "username": username,
+        "exp": now + access_ttl, "iat": now, "jti": access_jti, "username": username,
     });
+    if let Some(groups) = groups_claim {
+        access["cognito:groups"] = groups;
+    }
     id_claims.insert("sub".into(), json!(sub));
     id_claims.insert("iss".into(), json!(iss));
     id_claims.insert("cognito:username".into(), json!(username));
@@ -122,14 +137,14 @@ pub fn issue(
     id_claims.insert("event_id".into(), json!(event_id));
     id_claims.insert("token_use".into(), json!("id"));
     id_claims.insert("auth_time".into(), json!(grant.auth_time));
-    id_claims.insert("exp".into(), json!(exp));
+    id_claims.insert("exp".into(), json!(now + id_ttl));
     id_claims.insert("iat".into(), json!(now));
     id_claims.insert("jti".into(), json!(id_jti));
     let access_token = sign(&ctx.inner.key, &access);
     let id_token = sign(&ctx.inner.key, &Value::Object(id_claims));
     let mut result = json!({
         "AccessToken": access_token,
-        "ExpiresIn": ctx.config.access_token_ttl,
+        "ExpiresIn": access_ttl,
         "IdToken": id_token,
         "TokenType": "Bearer",
     });
@@ -140,6 +155,18 @@ pub fn issue(
         ctx.inner.db.grants.insert(refresh_token, grant);
     }
     Ok(result)
+}
+
+/// (access, id, refresh) token lifetimes in seconds: the app client's, else the emulator's defaults.
+fn lifetimes(ctx: &Ctx<'_>, pool_id: &str, client_id: &str) -> (i64, i64, i64) {
+    let client = ctx.inner.db.pools.get(pool_id).and_then(|p| p.client(client_id));
+    let pick = |v: Option<Validity>, default: i64| v.map_or(default, Validity::seconds);
+    let access = ctx.config.access_token_ttl;
+    (
+        pick(client.and_then(|c| c.access_token_validity), access),
+        pick(client.and_then(|c| c.id_token_validity), access),
+        pick(client.and_then(|c| c.refresh_token_validity), ctx.config.refresh_token_ttl),
+    )
 }
 
 /// A verified access token: which user of which pool it speaks for.
@@ -178,6 +205,31 @@ pub fn verify_access(ctx: &Ctx<'_>, token: &str) -> Result<AccessClaims, ApiErro
         return Err(ApiError::not_authorized("User is disabled."));
     }
     Ok(AccessClaims { pool_id, username, client_id: s("client_id").unwrap_or_default(), origin_jti })
+}
+
+/// Signs the user out everywhere: every refresh token and every token minted from them.
+pub fn revoke_user(ctx: &mut Ctx<'_>, pool_id: &str, username: &str) {
+    for t in user_grants(ctx, pool_id, username) {
+        revoke_grant(ctx, &t);
+    }
+}
+
+/// Revokes the access (and id) tokens issued so far, keeping the refresh tokens: each live grant gets a
+/// new `origin_jti`, and the old one is revoked (AdminDisableUser).
+pub fn revoke_access_tokens(ctx: &mut Ctx<'_>, pool_id: &str, username: &str) {
+    for t in user_grants(ctx, pool_id, username) {
+        let fresh = ctx.uuid();
+        let db = &mut ctx.inner.db;
+        if let Some(grant) = db.grants.get_mut(&t).filter(|g| !g.revoked) {
+            let old = std::mem::replace(&mut grant.origin_jti, fresh);
+            db.revoked_origins.insert(old);
+        }
+    }
+}
+
+fn user_grants(ctx: &Ctx<'_>, pool_id: &str, username: &str) -> Vec<String> {
+    let grants = ctx.inner.db.grants.iter();
+    grants.filter(|(_, g)| g.pool_id == pool_id && g.username == username).map(|(t, _)| t.clone()).collect()
 }
 
 /// Revokes a grant and every token minted from it.

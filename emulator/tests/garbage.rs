@@ -60,6 +60,25 @@ const MEMBERS: &[&str] = &[
     "ExplicitAuthFlows",
     "TemporaryPassword",
     "Permanent",
+    "GroupName",
+    "Precedence",
+    "Description",
+    "RoleArn",
+    "UserAttributeNames",
+    "AttributeName",
+    "Code",
+    "NextToken",
+    "PaginationToken",
+    "AttributesToGet",
+    "Policies",
+    "PasswordPolicy",
+    "MinimumLength",
+    "DeviceConfiguration",
+    "AccessTokenValidity",
+    "TokenValidityUnits",
+    "PreventUserExistenceErrors",
+    "AutoVerifiedAttributes",
+    "DeletionProtection",
 ];
 
 fn mutate(rng: &mut StdRng, template: &Value) -> Value {
@@ -95,6 +114,9 @@ async fn operations_never_fail_internally_on_garbage() {
         "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": {"USERNAME": "plain"}, "Session": "s",
         "AccessToken": tokens["AccessToken"], "UserCode": "123456", "Token": tokens["RefreshToken"],
         "Password": "Garbage-Passw0rd!", "PoolName": "g", "ClientName": "c",
+        "GroupName": "garbage", "Precedence": 3, "AttributeName": "email", "Code": "123456",
+        "UserAttributes": [{"Name": "given_name", "Value": "G"}], "UserAttributeNames": ["given_name"],
+        "Filter": "username ^= \"enroll\"", "Limit": 2,
     });
     let mut rng = StdRng::seed_from_u64(1234);
     let mut counts = std::collections::BTreeMap::<String, usize>::new();

@@ -10,7 +10,8 @@
 //!   concurrent enrollments with `--state`, each ended by kill -9 in the middle; after every restart
 //!   every acknowledged write is still there and the state file parses.
 //! - `malformed_requests_get_4xx_and_the_process_stays_up`: wrong types, 10 MiB, 100k nested `[`,
-//!   invalid UTF-8, unknown and missing targets, a non-HTTP line.
+//!   invalid UTF-8, unknown and missing targets, every operation with an empty, an array and a mistyped
+//!   body, a non-HTTP line.
 //!
 //! Each prints a `LOAD ...` summary line that `cargo xtask load` shows and the README "Hardening"
 //! table quotes.
@@ -88,7 +89,7 @@ fn raw(addr: &str, head: &str, body: &[u8]) -> std::io::Result<(u16, String, Vec
     s.set_read_timeout(Some(IO_TIMEOUT))?;
     s.set_write_timeout(Some(IO_TIMEOUT))?;
     s.write_all(head.as_bytes())?;
-    // The server may answer (413) and close before a huge body is written: keep what was read.
+    // A write error must not hide an answer that was already sent: keep what was read.
     let _ = s.write_all(body);
     let mut out = Vec::new();
     let read = s.read_to_end(&mut out);
@@ -593,6 +594,22 @@ fn malformed_requests_get_4xx_and_the_process_stays_up() {
         assert!(emu.alive(), "{what}: the emulator died");
         tried += 1;
     }
+    // Every operation, with nothing, with the wrong body type, and with members of the wrong types.
+    let mistyped =
+        br#"{"UserPoolId":1,"Username":[],"AccessToken":{},"ClientId":false,"GroupName":2,"UserAttributes":"x"}"#;
+    for name in cognito_emulator::ops::OPERATIONS {
+        for body in [&b"{}"[..], b"[]", mistyped] {
+            let (status, head, payload) =
+                raw(&addr, &head(&addr, Some(&op(name)), body.len()), body).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let json: Value = serde_json::from_slice(&payload).unwrap_or(Value::Null);
+            let kind = json["__type"].as_str().unwrap_or_default();
+            assert_eq!(status, 400, "{name} {}: HTTP {status} {json}", String::from_utf8_lossy(body));
+            assert!(!kind.is_empty() && kind != "InternalErrorException", "{name}: {json}");
+            assert!(head.to_ascii_lowercase().contains(&format!("x-amzn-errortype: {}", kind.to_ascii_lowercase())));
+            tried += 1;
+        }
+    }
+    assert!(emu.alive(), "the emulator died on a malformed operation call");
     // Not HTTP at all: the connection is refused by the HTTP layer, the process carries on.
     {
         let mut s = TcpStream::connect(&addr).unwrap();

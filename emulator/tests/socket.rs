@@ -178,15 +178,24 @@ fn ok(endpoint: &str, op: &str, body: &Value) -> Value {
     out
 }
 
+/// A temp dir and the path of a state file in it (not created yet).
+fn state_file() -> (std::path::PathBuf, String) {
+    let dir = temp_dir();
+    let state = dir.join("state.json").to_str().unwrap().to_owned();
+    (dir, state)
+}
+
+/// The emulator on a free port with the test seed and `--state`.
+fn start_on_state(state: &str) -> Running {
+    start(&["--port", "0", "--seed", concat!(env!("CARGO_MANIFEST_DIR"), "/seed/test.json"), "--state", state])
+}
+
 #[test]
 fn concurrent_enrollments_survive_kill_9() {
     const USERS: usize = 24;
-    let dir = temp_dir();
-    let state = dir.join("state.json");
-    let state_arg = state.to_str().unwrap().to_owned();
-    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/seed/test.json");
+    let (dir, state_arg) = state_file();
     let p = pool("optional");
-    let mut emu = start(&["--port", "0", "--seed", seed, "--state", &state_arg]);
+    let mut emu = start_on_state(&state_arg);
     let endpoint = emu.endpoint.clone();
     let threads: Vec<_> = (0..USERS)
         .map(|i| {
@@ -214,7 +223,7 @@ fn concurrent_enrollments_survive_kill_9() {
     // Every acknowledged enrollment is on disk: kill -9 gives no chance to flush anything later.
     emu.child.kill().unwrap();
     emu.child.wait().unwrap();
-    let emu2 = start(&["--port", "0", "--seed", seed, "--state", &state_arg]);
+    let emu2 = start_on_state(&state_arg);
     for i in 0..USERS {
         let user = ok(&emu2.endpoint, "AdminGetUser", &json!({"UserPoolId": p.id, "Username": format!("load{i}")}));
         assert_eq!(user["PreferredMfaSetting"], "SOFTWARE_TOKEN_MFA", "load{i}: {user}");
@@ -226,6 +235,93 @@ fn concurrent_enrollments_survive_kill_9() {
         &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": "load3", "SRP_A": c.a_hex()}}),
     );
     assert_eq!(r["ChallengeName"], "PASSWORD_VERIFIER");
+    drop(emu2);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A client that writes its whole 8 MiB body before reading (as urllib does) still reads the 413 and its
+/// AWS error body: the emulator drains what it will not parse instead of closing mid-write (which made
+/// the client's write fail with EPIPE or ECONNRESET and lose the answer).
+#[test]
+fn an_oversized_body_written_in_full_gets_its_413() {
+    let emu = start(&["--port", "0"]);
+    let hostport = emu.endpoint.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let body = vec![b'a'; 8 * 1024 * 1024];
+    for _ in 0..2 {
+        let mut s = TcpStream::connect(&hostport).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+        write!(
+            s,
+            "POST / HTTP/1.1\r\nHost: {hostport}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .unwrap();
+        s.write_all(&body).expect("the whole body is accepted before the answer");
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let raw = String::from_utf8_lossy(&raw);
+        assert!(raw.starts_with("HTTP/1.1 413 "), "{raw}");
+        let (head, payload) = raw.split_once("\r\n\r\n").unwrap();
+        assert!(head.to_ascii_lowercase().contains("x-amzn-errortype: serializationexception"), "{head}");
+        let json: Value = serde_json::from_str(payload).unwrap();
+        assert_eq!(json["__type"], "SerializationException");
+    }
+}
+
+/// Groups, memberships, attributes and pool / client settings are in the state file as soon as the
+/// call is answered: kill -9, restart, and they are all there, tokens included.
+#[test]
+fn groups_attributes_and_settings_survive_kill_9() {
+    let (dir, state_arg) = state_file();
+    let p = pool("optional");
+    let mut emu = start_on_state(&state_arg);
+    let e = emu.endpoint.clone();
+    let group = json!({"UserPoolId": p.id, "GroupName": "persisted", "Precedence": 4, "Description": "kept"});
+    ok(&e, "CreateGroup", &group);
+    ok(&e, "AdminAddUserToGroup", &json!({"UserPoolId": p.id, "Username": "plain", "GroupName": "persisted"}));
+    let attributes = json!([{"Name": "given_name", "Value": "Kept"}, {"Name": "email", "Value": "kept@example.com"}]);
+    ok(
+        &e,
+        "AdminUpdateUserAttributes",
+        &json!({"UserPoolId": p.id, "Username": "plain", "UserAttributes": attributes}),
+    );
+    ok(
+        &e,
+        "UpdateUserPoolClient",
+        &json!({"UserPoolId": p.id, "ClientId": p.web, "AccessTokenValidity": 15, "TokenValidityUnits": {"AccessToken": "minutes"},
+                "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+    );
+    ok(
+        &e,
+        "UpdateUserPool",
+        &json!({"UserPoolId": p.id, "MfaConfiguration": "OPTIONAL", "Policies": {"PasswordPolicy": {"MinimumLength": 11}}}),
+    );
+    emu.child.kill().unwrap();
+    emu.child.wait().unwrap();
+
+    let emu2 = start_on_state(&state_arg);
+    let e = emu2.endpoint.clone();
+    let groups = ok(&e, "AdminListGroupsForUser", &json!({"UserPoolId": p.id, "Username": "plain"}));
+    assert_eq!(groups["Groups"][0]["GroupName"], "persisted");
+    assert_eq!(groups["Groups"][0]["Precedence"], 4);
+    assert_eq!(groups["Groups"][0]["Description"], "kept");
+    let user = ok(&e, "AdminGetUser", &json!({"UserPoolId": p.id, "Username": "plain"}));
+    let attrs: Vec<(String, String)> = user["UserAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["Name"].as_str().unwrap().to_owned(), a["Value"].as_str().unwrap().to_owned()))
+        .collect();
+    for want in [("given_name", "Kept"), ("email", "kept@example.com"), ("email_verified", "false")] {
+        assert!(attrs.contains(&(want.0.to_owned(), want.1.to_owned())), "{want:?} in {attrs:?}");
+    }
+    let pool_type = ok(&e, "DescribeUserPool", &json!({"UserPoolId": p.id}));
+    assert_eq!(pool_type["UserPool"]["Policies"]["PasswordPolicy"]["MinimumLength"], 11);
+    let tokens = sign_in(&e, &p.web, &p.id, "plain", &password("optional", "plain"));
+    assert_eq!(tokens["ExpiresIn"], 900);
+    let id = common::claims(tokens["IdToken"].as_str().unwrap());
+    assert_eq!(id["cognito:groups"], json!(["persisted"]));
+    assert_eq!(id["given_name"], "Kept");
     drop(emu2);
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -2,8 +2,9 @@
 //! runtime), on a fresh copy of the test seed each run so a crash replays.
 //!
 //! The first byte picks the target: a real operation (most of the time), raw bytes from the input,
-//! or no header at all. In the body `$AT`, `$RT`, `$P` and `$C` become a valid access token, refresh
-//! token, pool id and client id, so mutations reach past authentication into the operations.
+//! or no header at all. In the body `$AT`, `$RT`, `$P`, `$C` and `$G` become a valid access token,
+//! refresh token, pool id, client id and group name (the signed-in user `plain` is in that group), so
+//! mutations reach past authentication into the operations.
 //! Properties: never a panic, never a 5xx; the answer is 200 with a JSON body, or 4xx with an AWS
 //! `__type` in body and `x-amzn-ErrorType` header.
 #![no_main]
@@ -47,6 +48,10 @@ fn fixture() -> &'static Fixture {
         let pool_id = pool["id"].as_str().expect("pool id").to_owned();
         let client_id = pool["clients"][0]["id"].as_str().expect("client id").to_owned();
         let plain = pool["users"].as_array().expect("users").iter().find(|u| u["username"] == "plain").expect("plain");
+        let group = serde_json::json!({"UserPoolId": pool_id, "GroupName": "fuzzers", "Precedence": 1});
+        cognito_emulator::call(&st, "CreateGroup", group.to_string().as_bytes(), None).expect("group");
+        let member = serde_json::json!({"UserPoolId": pool_id, "GroupName": "fuzzers", "Username": "plain"});
+        cognito_emulator::call(&st, "AdminAddUserToGroup", member.to_string().as_bytes(), None).expect("member");
         let body = serde_json::json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
             "AuthParameters": {"USERNAME": "plain", "PASSWORD": plain["password"]}});
         let out = cognito_emulator::call(&st, "InitiateAuth", body.to_string().as_bytes(), None).expect("sign-in");
@@ -56,6 +61,7 @@ fn fixture() -> &'static Fixture {
             ("$RT", result["RefreshToken"].as_str().expect("refresh token").to_owned()),
             ("$P", pool_id),
             ("$C", client_id),
+            ("$G", "fuzzers".to_owned()),
         ];
         // The state API exposes the database only through the state file.
         let path = std::env::temp_dir().join(format!("dispatch-fuzz-{}.json", std::process::id()));

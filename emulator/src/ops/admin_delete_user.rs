@@ -10,17 +10,13 @@ use serde_json::{Value, json};
 pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     let pool_id = input.req_str("UserPoolId")?;
     let username = auth::admin_user(ctx, pool_id, input.req_str("Username")?)?;
-    ctx.pool_mut(pool_id)?.users.remove(&username);
-    let grants: Vec<String> = ctx
-        .inner
-        .db
-        .grants
-        .iter()
-        .filter(|(_, g)| g.pool_id == pool_id && g.username == username)
-        .map(|(t, _)| t.clone())
-        .collect();
-    for t in grants {
-        tokens::revoke_grant(ctx, &t);
-    }
+    delete(ctx, pool_id, &username)?;
     Ok(json!({}))
+}
+
+/// Removes the user (group memberships with it) and revokes every token it holds. Shared with DeleteUser.
+pub fn delete(ctx: &mut Ctx<'_>, pool_id: &str, username: &str) -> Result<(), ApiError> {
+    ctx.pool_mut(pool_id)?.users.remove(username).ok_or_else(ApiError::user_not_found)?;
+    tokens::revoke_user(ctx, pool_id, username);
+    Ok(())
 }

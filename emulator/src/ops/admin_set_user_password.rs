@@ -12,7 +12,7 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     let given = input.req_str("Username")?;
     let password = input.req_str("Password")?;
     let permanent = input.opt_bool("Permanent")?.unwrap_or(false);
-    auth::check_policy(password)?;
+    auth::check_policy(ctx, pool_id, password)?;
     let username = auth::admin_user(ctx, pool_id, given)?;
     auth::set_password(ctx, pool_id, &username, password)?;
     let user = ctx.pool_mut(pool_id)?.users.get_mut(&username).ok_or_else(ApiError::user_not_found)?;

@@ -17,7 +17,7 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
         auth::record_failure(ctx, &c.pool_id, &c.username);
         return Err(ApiError::bad_credentials());
     }
-    auth::check_policy(proposed)?;
+    auth::check_policy(ctx, &c.pool_id, proposed)?;
     auth::set_password(ctx, &c.pool_id, &c.username, proposed)?;
     Ok(json!({}))
 }

@@ -9,7 +9,11 @@ use serde_json::{Value, json};
 
 pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     let pool_id = input.req_str("UserPoolId")?;
-    ctx.pool(pool_id)?;
+    if ctx.pool(pool_id)?.settings.deletion_protection {
+        return Err(ApiError::invalid_parameter(
+            "The user pool cannot be deleted because deletion protection is activated.",
+        ));
+    }
     ctx.inner.db.pools.remove(pool_id);
     revoke_where(ctx, |g| g.pool_id == pool_id);
     Ok(json!({}))

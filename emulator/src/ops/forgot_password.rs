@@ -13,36 +13,32 @@ use subtle::ConstantTimeEq;
 const CODE_TTL: i64 = 3600;
 
 pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
-    let client_id = input.req_str("ClientId")?;
-    let given = input.req_str("Username")?;
-    let (pool_id, client) = auth::client_and_pool(ctx, client_id)?;
-    let username = ctx.pool(&pool_id)?.find_user_key(given).ok_or_else(ApiError::user_not_found)?;
-    auth::check_secret_hash(&client, &[given, username.as_str()], input.opt_str("SecretHash")?)?;
+    let (pool_id, username) = auth::client_user(ctx, input)?;
+    let delivery = send_reset_code(ctx, &pool_id, &username)?;
+    Ok(json!({ "CodeDeliveryDetails": delivery }))
+}
+
+/// A password-reset code to the user's email (else phone), good for an hour; returns its
+/// CodeDeliveryDetails. Shared with AdminResetUserPassword.
+pub fn send_reset_code(ctx: &mut Ctx<'_>, pool_id: &str, username: &str) -> Result<Value, ApiError> {
     let code = ctx.digits(6);
     let expires = ctx.now + CODE_TTL;
-    let user = ctx.pool_mut(&pool_id)?.users.get_mut(&username).ok_or_else(ApiError::user_not_found)?;
-    let (channel, attr) =
-        if user.attributes.contains_key("email") { ("EMAIL", "email") } else { ("SMS", "phone_number") };
-    let Some(destination) = user.attributes.get(attr).cloned() else {
+    let user = ctx.pool_mut(pool_id)?.users.get_mut(username).ok_or_else(ApiError::user_not_found)?;
+    let (channel, attr, destination) = auth::contact(user);
+    let Some(destination) = destination else {
         return Err(ApiError::invalid_parameter(
             "Cannot reset password for the user as there is no registered/verified email or phone_number",
         ));
     };
     user.reset_code = Some((code.clone(), expires));
-    auth::deliver(ctx, &pool_id, &username, channel, &destination, &code);
-    Ok(
-        json!({ "CodeDeliveryDetails": { "Destination": destination, "DeliveryMedium": channel, "AttributeName": attr } }),
-    )
+    auth::deliver(ctx, pool_id, username, channel, &destination, &code);
+    Ok(json!({ "Destination": destination, "DeliveryMedium": channel, "AttributeName": attr }))
 }
 
 pub fn confirm(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
-    let client_id = input.req_str("ClientId")?;
-    let given = input.req_str("Username")?;
     let code = input.req_str("ConfirmationCode")?;
     let password = input.req_str("Password")?;
-    let (pool_id, client) = auth::client_and_pool(ctx, client_id)?;
-    let username = ctx.pool(&pool_id)?.find_user_key(given).ok_or_else(ApiError::user_not_found)?;
-    auth::check_secret_hash(&client, &[given, username.as_str()], input.opt_str("SecretHash")?)?;
+    let (pool_id, username) = auth::client_user(ctx, input)?;
     let user = ctx.pool(&pool_id)?.users.get(&username).ok_or_else(ApiError::user_not_found)?;
     let Some((expected, expires)) = user.reset_code.clone() else {
         return Err(ApiError::new("CodeMismatchException", "Invalid verification code provided, please try again."));
@@ -53,7 +49,7 @@ pub fn confirm(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     if expires <= ctx.now {
         return Err(ApiError::new("ExpiredCodeException", "Invalid code provided, please request a code again."));
     }
-    auth::check_policy(password)?;
+    auth::check_policy(ctx, &pool_id, password)?;
     auth::set_password(ctx, &pool_id, &username, password)?;
     if let Some(user) = ctx.pool_mut(&pool_id)?.users.get_mut(&username) {
         user.reset_code = None;

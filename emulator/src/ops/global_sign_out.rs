@@ -8,17 +8,7 @@ use serde_json::{Value, json};
 
 pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
     let c = tokens::verify_access(ctx, input.req_str("AccessToken")?)?;
-    let mine: Vec<String> = ctx
-        .inner
-        .db
-        .grants
-        .iter()
-        .filter(|(_, g)| g.pool_id == c.pool_id && g.username == c.username)
-        .map(|(t, _)| t.clone())
-        .collect();
-    for t in mine {
-        tokens::revoke_grant(ctx, &t);
-    }
+    tokens::revoke_user(ctx, &c.pool_id, &c.username);
     // Tokens whose grant is gone (e.g. restarts without --state) are covered by their origin_jti.
     ctx.inner.db.revoked_origins.insert(c.origin_jti);
     Ok(json!({}))

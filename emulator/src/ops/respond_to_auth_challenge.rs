@@ -99,7 +99,7 @@ pub fn respond(ctx: &mut Ctx<'_>, input: &Input, admin_pool: Option<&str>) -> Re
         }
         Expect::NewPasswordRequired => {
             let new_password = need(&r, "NEW_PASSWORD")?;
-            auth::check_policy(new_password)?;
+            auth::check_policy(ctx, &pool_id, new_password)?;
             let (salt, verifier) = auth::password_record(ctx, &pool_id, &username, new_password);
             let now = ctx.now;
             let updates: Vec<(String, String)> =
