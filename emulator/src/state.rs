@@ -66,6 +66,24 @@ pub enum Expect {
         verified: bool,
     },
     NewPasswordRequired,
+    /// DEVICE_SRP_AUTH: the client's SRP_A for its device.
+    DeviceSrpAuth,
+    /// DEVICE_PASSWORD_VERIFIER: the device's half of the SRP exchange.
+    DevicePasswordVerifier {
+        a: Vec<u8>,
+        b: Vec<u8>,
+        big_b: Vec<u8>,
+        secret_block: Vec<u8>,
+    },
+}
+
+/// What a sign-in carries from step to step besides the next challenge: whether it began with SRP (only
+/// USER_SRP_AUTH sign-ins get a NewDeviceMetadata, as device tracking needs SRP) and the DEVICE_KEY the
+/// client named.
+#[derive(Clone, Default, Debug)]
+pub struct Flow {
+    pub srp: bool,
+    pub device_key: Option<String>,
 }
 
 impl Expect {
@@ -78,6 +96,8 @@ impl Expect {
             Self::SelectMfaType => "SELECT_MFA_TYPE",
             Self::MfaSetup { .. } => "MFA_SETUP",
             Self::NewPasswordRequired => "NEW_PASSWORD_REQUIRED",
+            Self::DeviceSrpAuth => "DEVICE_SRP_AUTH",
+            Self::DevicePasswordVerifier { .. } => "DEVICE_PASSWORD_VERIFIER",
         }
     }
 }
@@ -91,6 +111,7 @@ pub struct AuthSession {
     pub expect: Expect,
     pub expires: i64,
     pub wrong_codes: u32,
+    pub flow: Flow,
 }
 
 /// A code "sent" by SMS or email, readable from `/_emulator/messages`.
@@ -277,6 +298,8 @@ pub struct Ctx<'a> {
     pub config: &'a Config,
     /// The region named by the caller's SigV4 credential scope, if it signed (new pool ids use it).
     pub region: Option<String>,
+    /// The sign-in this call continues (from its session) or starts; new sessions inherit it.
+    pub flow: Flow,
 }
 
 impl Ctx<'_> {
@@ -327,6 +350,7 @@ impl Ctx<'_> {
             expect,
             expires: self.now + ttl,
             wrong_codes: 0,
+            flow: self.flow.clone(),
         };
         self.inner.sessions.insert(id.clone(), session);
         id
