@@ -33,22 +33,15 @@
 //   output.signature                         PASSWORD_CLAIM_SIGNATURE the SDK sent: base64 HMAC-SHA256(key,
 //                                            deviceGroupKey ‖ deviceKey ‖ SECRET_BLOCK bytes ‖ TIMESTAMP)
 //   output.devicePasswordVerifier            all the ChallengeResponses of DEVICE_PASSWORD_VERIFIER as sent
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { atTime, bytes } from './deterministic.mjs';
 
 const require = createRequire(import.meta.url);
 const sdk = require('amazon-cognito-identity-js');
 const AuthenticationHelper = require('amazon-cognito-identity-js/lib/AuthenticationHelper.js').default;
 const BigInteger = require('amazon-cognito-identity-js/lib/BigInteger.js').default;
 const sdkVersion = JSON.parse(readFileSync(new URL('./node_modules/amazon-cognito-identity-js/package.json', import.meta.url))).version;
-
-// Deterministic bytes (SHA-256 in counter mode), so re-running gives the same file.
-function bytes(label, n) {
-  const out = [];
-  for (let i = 0; out.length < n; i++) out.push(...createHash('sha256').update(`${label}/${i}`).digest());
-  return Buffer.from(out.slice(0, n));
-}
 
 // --- hooks ------------------------------------------------------------------------------------------------
 let injectedA = null;
@@ -97,17 +90,6 @@ AuthenticationHelper.prototype.computehkdf = function (ikm, salt) {
   return key;
 };
 
-const RealDate = Date;
-function pinDate(unixSeconds) {
-  globalThis.Date = class extends RealDate {
-    constructor(...args) {
-      if (args.length === 0) super(unixSeconds * 1000);
-      else super(...args);
-    }
-    static now() { return unixSeconds * 1000; }
-  };
-}
-
 function fakeJwt(claims) {
   const part = o => Buffer.from(JSON.stringify(o)).toString('base64url');
   return `${part({ alg: 'none' })}.${part(claims)}.sig`;
@@ -120,8 +102,7 @@ function runCase(c) {
   captured = { groupKey: c.deviceGroupKey, saltBytes: Buffer.from(c.saltBytesHex, 'hex') };
   injectedPassword = c.devicePassword;
   injectedA = new BigInteger(c.aHex, 16);
-  pinDate(c.unixSeconds);
-  try {
+  atTime(c.unixSeconds, () => {
     const pool = new sdk.CognitoUserPool({ UserPoolId: c.poolId, ClientId: '1example23456789abcdefghij' });
     const user = new sdk.CognitoUser({ Username: c.username, Pool: pool });
     const now = c.unixSeconds;
@@ -183,9 +164,7 @@ function runCase(c) {
     step = 'second';
     user.authenticateUser(details, { onSuccess() {}, onFailure: fail });
     if (!done) throw new Error(`${c.name}: the SDK did not finish the device sign-in`);
-  } finally {
-    globalThis.Date = RealDate;
-  }
+  });
   const saltHex = Buffer.from(captured.confirmDevice.Salt, 'base64').toString('hex');
   const verifierHex = Buffer.from(captured.confirmDevice.PasswordVerifier, 'base64').toString('hex');
   // Sanity: the SDK computed with the names it was given.
