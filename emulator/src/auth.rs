@@ -392,7 +392,8 @@ pub fn finish_after_password(ctx: &mut Ctx<'_>, pool: &Pool, client_id: &str, us
 }
 
 /// The end of a sign-in's user checks. In a pool that tracks devices: a sign-in naming a confirmed device proves
-/// it next (DEVICE_SRP_AUTH); any other gets its tokens with a NewDeviceMetadata, a fresh device to confirm.
+/// it next (DEVICE_SRP_AUTH) unless MFA was just answered (then plain tokens); any other gets its tokens with a
+/// NewDeviceMetadata, a fresh device to confirm.
 /// Otherwise `{"ChallengeParameters": {}, "AuthenticationResult": {...}}`, no Session.
 pub fn tokens_result(ctx: &mut Ctx<'_>, pool_id: &str, client_id: &str, username: &str) -> Result<Value, ApiError> {
     let pool = ctx.pool(pool_id)?;
@@ -402,6 +403,9 @@ pub fn tokens_result(ctx: &mut Ctx<'_>, pool_id: &str, client_id: &str, username
     if let Some(key) = ctx.flow.device_key.clone() {
         let user = pool.users.get(username).ok_or_else(ApiError::user_not_found)?;
         devices::confirmed(user, &key).ok_or_else(devices::not_found)?;
+        if ctx.flow.mfa_done {
+            return plain_tokens(ctx, pool_id, client_id, username);
+        }
         let s = ctx.new_session(pool_id, client_id, username, Expect::DeviceSrpAuth);
         let params = json!({ "USERNAME": username, "DEVICE_KEY": key });
         return Ok(json!({ "ChallengeName": "DEVICE_SRP_AUTH", "ChallengeParameters": params, "Session": s }));

@@ -77,13 +77,14 @@ pub enum Expect {
     },
 }
 
-/// What a sign-in carries from step to step besides the next challenge: whether it began with SRP (only
-/// USER_SRP_AUTH sign-ins get a NewDeviceMetadata, as device tracking needs SRP) and the DEVICE_KEY the
-/// client named.
+/// What a sign-in carries from step to step besides the next challenge: the DEVICE_KEY the client named and
+/// whether MFA was answered.
 #[derive(Clone, Default, Debug)]
 pub struct Flow {
-    pub srp: bool,
     pub device_key: Option<String>,
+    /// An MFA code (or MFA setup) was answered in this sign-in: a named device is not asked to prove itself
+    /// afterwards (identity-js answers a DEVICE_SRP_AUTH after MFA with the MFA's own, spent Session).
+    pub mfa_done: bool,
 }
 
 impl Expect {

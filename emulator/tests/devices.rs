@@ -103,8 +103,8 @@ async fn a_remembered_device_signs_in_with_device_srp_instead_of_totp() {
     assert_eq!(region, "us-east-1");
     assert!(uuid::Uuid::parse_str(uuid).is_ok(), "{uuid}");
 
-    // Confirmed but not yet remembered (DeviceOnlyRememberedOnUserPrompt): the TOTP code is still asked, then the
-    // device proves itself; no new device is handed out.
+    // Confirmed but not yet remembered (DeviceOnlyRememberedOnUserPrompt): the TOTP code is still asked, and then
+    // the tokens come without a device proof (identity-js could not answer one after MFA) and without a new device.
     let r = emu.call("GetDevice", json!({"AccessToken": tokens["AccessToken"], "DeviceKey": secret.device_key})).await;
     let device = r.ok()["Device"].clone();
     assert_eq!(attribute(&device, "dev:device_remembered_status"), Some("not_remembered"));
@@ -112,9 +112,8 @@ async fn a_remembered_device_signs_in_with_device_srp_instead_of_totp() {
     assert_eq!(attribute(&device, "device_status"), Some("valid"));
     let r = password_step(&emu, user, Some(&secret.device_key)).await;
     let r = totp_step(&emu, user, r.ok()).await;
-    let r = device_steps(&emu, user, r.ok(), &secret, Proof::Honest).await;
     let result = &r.ok()["AuthenticationResult"];
-    assert!(result["AccessToken"].is_string());
+    assert!(result["AccessToken"].is_string(), "{}", r.body);
     assert!(result.get("NewDeviceMetadata").is_none(), "{result}");
 
     // Remembered: straight from the password to the device proof, no TOTP.
@@ -341,7 +340,7 @@ async fn pool_settings_decide_what_a_device_does() {
     assert_eq!(attribute(&r.ok()["Device"], "dev:device_remembered_status"), Some("remembered"));
     let r = password_step(&emu, user, Some(&secret.device_key)).await;
     let r = totp_step(&emu, user, r.ok()).await;
-    device_steps(&emu, user, r.ok(), &secret, Proof::Honest).await.ok();
+    assert!(r.ok()["AuthenticationResult"].get("NewDeviceMetadata").is_none(), "{}", r.body);
 
     // Tracking off (UpdateUserPool without DeviceConfiguration): no device metadata, a device key is ignored.
     emu.call("UpdateUserPool", json!({"UserPoolId": p.id, "MfaConfiguration": "OPTIONAL"})).await.ok();

@@ -9,6 +9,8 @@ use crate::tokens;
 use serde_json::{Value, json};
 
 pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
+    // The required member first, as for every operation; then who is asking.
+    devices::device_key(input)?;
     let c = tokens::verify_access(ctx, access_token(input)?)?;
     get(ctx, &c.pool_id, &c.username, input)
 }

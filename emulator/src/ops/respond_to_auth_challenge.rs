@@ -81,6 +81,7 @@ pub fn respond(ctx: &mut Ctx<'_>, input: &Input, admin_pool: Option<&str>) -> Re
                         u.last_totp_step = Some(step);
                     }
                     ctx.consume_session(&session_id);
+                    ctx.flow.mfa_done = true;
                     auth::tokens_result(ctx, &pool_id, client_id, &username)
                 }
                 None => Err(wrong_code(ctx, &session_id)),
@@ -91,6 +92,7 @@ pub fn respond(ctx: &mut Ctx<'_>, input: &Input, admin_pool: Option<&str>) -> Re
             let given = need(&r, member)?;
             if given.len() == code.len() && bool::from(given.as_bytes().ct_eq(code.as_bytes())) {
                 ctx.consume_session(&session_id);
+                ctx.flow.mfa_done = true;
                 auth::tokens_result(ctx, &pool_id, client_id, &username)
             } else {
                 Err(wrong_code(ctx, &session_id))
@@ -113,6 +115,7 @@ pub fn respond(ctx: &mut Ctx<'_>, input: &Input, admin_pool: Option<&str>) -> Re
                 ));
             }
             ctx.consume_session(&session_id);
+            ctx.flow.mfa_done = true;
             auth::tokens_result(ctx, &pool_id, client_id, &username)
         }
         Expect::NewPasswordRequired => {
