@@ -19,7 +19,7 @@ write("otpauth_qr", "colours", b"\x06JBSWY3DPEHPK3PXP\x1f\x1fbob\x1f#123\x1fwhit
 write("otpauth_qr", "unicode", "\x03jbsw y3dp ehpk 3pxp====\x1fJörg & Co\x1fjörg+1@exämple.com".encode())
 
 # dispatch: selector byte (operation index in OPERATIONS of emulator/src/ops/mod.rs, 200+ raw target,
-# 240+ none), then the body. $AT/$RT/$P/$C/$G: access token, refresh token, pool id, client id, group.
+# 240+ none), then the body. $AT/$RT/$P/$C/$G/$D: access token, refresh token, pool id, client id, group, device key.
 import re
 mod_rs = (root.parent / "emulator" / "src" / "ops" / "mod.rs").read_text()
 ops = re.findall(r'^    "(\w+)",$', mod_rs.split("pub const OPERATIONS")[1].split("];")[0], re.M)
@@ -56,9 +56,20 @@ bodies = {
     "UpdateUserPool": '{"UserPoolId":"$P","MfaConfiguration":"OPTIONAL","Policies":{"PasswordPolicy":{"MinimumLength":10}},"DeviceConfiguration":{"ChallengeRequiredOnNewDevice":true},"AutoVerifiedAttributes":["email"]}',
     "UpdateUserPoolClient": '{"UserPoolId":"$P","ClientId":"$C","AccessTokenValidity":5,"TokenValidityUnits":{"AccessToken":"minutes"},"PreventUserExistenceErrors":"ENABLED","ExplicitAuthFlows":["ALLOW_USER_SRP_AUTH"]}',
     "ListUsers": '{"UserPoolId":"$P","Filter":"email ^= \\"pl\\"","Limit":3,"AttributesToGet":["email"]}',
+    "ConfirmDevice": '{"AccessToken":"$AT","DeviceKey":"$D","DeviceSecretVerifierConfig":{"PasswordVerifier":"AgM=","Salt":"AQID"},"DeviceName":"fuzz"}',
+    "UpdateDeviceStatus": '{"AccessToken":"$AT","DeviceKey":"$D","DeviceRememberedStatus":"remembered"}',
+    "GetDevice": '{"AccessToken":"$AT","DeviceKey":"$D"}',
+    "ListDevices": '{"AccessToken":"$AT","Limit":1,"PaginationToken":"ZW11MTph"}',
+    "ForgetDevice": '{"AccessToken":"$AT","DeviceKey":"$D"}',
+    "AdminGetDevice": '{' + user + ',"DeviceKey":"$D"}',
+    "AdminListDevices": '{' + user + ',"Limit":60}',
+    "AdminUpdateDeviceStatus": '{' + user + ',"DeviceKey":"$D","DeviceRememberedStatus":"not_remembered"}',
+    "AdminForgetDevice": '{' + user + ',"DeviceKey":"$D"}',
 }
 for op, body in bodies.items():
     write("dispatch", op, bytes([ops.index(op)]) + body.encode())
+write("dispatch", "RespondToAuthChallenge_device", bytes([ops.index("RespondToAuthChallenge")])
+      + b'{"ChallengeName":"DEVICE_SRP_AUTH","ClientId":"$C","Session":"x","ChallengeResponses":{"USERNAME":"plain","DEVICE_KEY":"$D","SRP_A":"abcdef"}}')
 write("dispatch", "raw_target", bytes([200]) + b"AWSCognitoIdentityProviderService.AdminGetUser\n" + b'{"UserPoolId":"$P","Username":"totp"}')
 write("dispatch", "no_target", bytes([250]) + b"{}")
 

@@ -523,3 +523,52 @@ describe('passwords', () => {
     await expectFailure(signIn(userPool, username, old).result, 'NotAuthorizedException');
   });
 });
+
+describe('remembered devices', () => {
+  test("identity-js's own device flow: ConfirmDevice after MFA, then DEVICE_SRP_AUTH instead of TOTP once remembered", async () => {
+    const { password, totpSecret } = seedUser('devices', 'devtotp');
+    const userPool = pool('devices'); // one storage: identity-js caches the device key and password there
+    const { poolId } = env.config.pools.devices;
+
+    let code;
+    // A new device: TOTP, then identity-js confirms the NewDeviceMetadata itself; the pool asks the user first.
+    let attempt = signIn(userPool, 'devtotp', password);
+    await expectEvent(attempt.result, 'totpRequired');
+    code = await freshCode(env.url, totpSecret);
+    let done = await step((cb) => attempt.user.sendMFACode(code, cb, 'SOFTWARE_TOKEN_MFA'));
+    assert.equal(done.event, 'onSuccess', `${done.args[0]?.name} ${done.args[0]?.message}`);
+    assert.equal(done.args[1], true, 'UserConfirmationNecessary');
+    const deviceKey = attempt.user.deviceKey;
+    assert.match(deviceKey, /^us-east-1_[0-9a-f-]{36}$/);
+
+    // Confirmed, not remembered: TOTP is still asked, and no new device is handed out.
+    attempt = signIn(userPool, 'devtotp', password);
+    await expectEvent(attempt.result, 'totpRequired');
+    code = await freshCode(env.url, totpSecret);
+    const session = await expectSuccess(step((cb) => attempt.user.sendMFACode(code, cb, 'SOFTWARE_TOKEN_MFA')));
+    await checkSession(session, 'devices', 'devtotp');
+    assert.equal(attempt.user.deviceKey, deviceKey);
+    const listed = await callApi(env.url, 'AdminListDevices', { UserPoolId: poolId, Username: 'devtotp' }, { admin: true });
+    assert.deepEqual(listed.Devices.map((d) => d.DeviceKey), [deviceKey]);
+
+    // The user says "remember this device": the next sign-in needs no code at all.
+    await expectSuccess(step((cb) => attempt.user.setDeviceStatusRemembered(cb)));
+    const device = await expectSuccess(step((cb) => attempt.user.getDevice(cb)));
+    const status = device.Device.DeviceAttributes.find((a) => a.Name === 'dev:device_remembered_status');
+    assert.equal(status.Value, 'remembered');
+    attempt = signIn(userPool, 'devtotp', password);
+    const remembered = await expectSuccess(attempt.result);
+    await checkSession(remembered, 'devices', 'devtotp');
+    assert.equal(attempt.user.deviceKey, deviceKey, 'the same device, no new one');
+
+    // The admin forgets the device while identity-js still holds it: PASSWORD_VERIFIER says "Device does not
+    // exist.", identity-js drops its device and answers the same session again, and TOTP is back.
+    await callApi(env.url, 'AdminForgetDevice', { UserPoolId: poolId, Username: 'devtotp', DeviceKey: deviceKey }, { admin: true });
+    attempt = signIn(userPool, 'devtotp', password);
+    await expectEvent(attempt.result, 'totpRequired');
+    code = await freshCode(env.url, totpSecret);
+    done = await step((cb) => attempt.user.sendMFACode(code, cb, 'SOFTWARE_TOKEN_MFA'));
+    assert.equal(done.event, 'onSuccess', `${done.args[0]?.name} ${done.args[0]?.message}`);
+    assert.notEqual(attempt.user.deviceKey, deviceKey, 'a new device was handed out and confirmed');
+  });
+});

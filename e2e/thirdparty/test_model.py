@@ -32,6 +32,8 @@ OPERATIONS = re.findall(
 MODEL = botocore.session.get_session().get_service_model("cognito-idp")
 PASSWORD = "Model-Passw0rd!"
 NEW_PASSWORD = "Model-Passw0rd-2!"
+# A device verifier and salt (base64): any group element will do where no device SRP follows.
+VERIFIER = {"PasswordVerifier": "AgM=", "Salt": "AQID"}
 
 # Members a working call needs beyond the required ones (or instead of their filler).
 WORKING = {
@@ -55,6 +57,13 @@ WORKING = {
     "UpdateUserPool": lambda f: {"MfaConfiguration": "OPTIONAL", "DeviceConfiguration": {"ChallengeRequiredOnNewDevice": True}},
     "UpdateUserPoolClient": lambda f: {"AccessTokenValidity": 30, "TokenValidityUnits": {"AccessToken": "minutes"}},
     "ListUsers": lambda f: {"Filter": f'username = "{f["Username"]}"', "Limit": 1},
+    "ConfirmDevice": lambda f: {"DeviceKey": f["NewDeviceKey"], "DeviceSecretVerifierConfig": VERIFIER, "DeviceName": "model"},
+    "UpdateDeviceStatus": lambda f: {"DeviceRememberedStatus": "remembered"},
+    "AdminUpdateDeviceStatus": lambda f: {"DeviceRememberedStatus": "not_remembered"},
+    "GetDevice": lambda f: {"AccessToken": f["AccessToken"]},
+    "ForgetDevice": lambda f: {"AccessToken": f["AccessToken"]},
+    "ListDevices": lambda f: {"Limit": 10},
+    "AdminListDevices": lambda f: {"Limit": 10},
 }
 
 # What the working call answers when it is not a success: a fixture user is confirmed, has no codes
@@ -85,7 +94,10 @@ def session_client(idp):
 
 def fixture_values(idp):
     """A fresh pool with TOTP, a client allowing password sign-in, a confirmed user in a group, tokens."""
-    pool_id = idp.create_user_pool(PoolName=f"model-{uuid.uuid4().hex[:8]}")["UserPool"]["Id"]
+    pool_id = idp.create_user_pool(
+        PoolName=f"model-{uuid.uuid4().hex[:8]}",
+        DeviceConfiguration={"ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": True},
+    )["UserPool"]["Id"]
     idp.set_user_pool_mfa_config(
         UserPoolId=pool_id, SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration="OPTIONAL"
     )
@@ -103,13 +115,22 @@ def fixture_values(idp):
     idp.admin_set_user_password(UserPoolId=pool_id, Username="modeller", Password=PASSWORD, Permanent=True)
     idp.create_group(UserPoolId=pool_id, GroupName="readers")
     idp.admin_add_user_to_group(UserPoolId=pool_id, Username="modeller", GroupName="readers")
-    tokens = idp.admin_initiate_auth(
-        UserPoolId=pool_id,
-        ClientId=client_id,
-        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": "modeller", "PASSWORD": PASSWORD},
-    )["AuthenticationResult"]
+    def sign_in():
+        return idp.admin_initiate_auth(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "modeller", "PASSWORD": PASSWORD},
+        )["AuthenticationResult"]
+
+    # The pool tracks devices: one sign-in's device is confirmed, the last one's is fresh (for ConfirmDevice).
+    tokens = sign_in()
+    device_key = tokens["NewDeviceMetadata"]["DeviceKey"]
+    idp.confirm_device(AccessToken=tokens["AccessToken"], DeviceKey=device_key, DeviceSecretVerifierConfig=VERIFIER)
+    tokens = sign_in()
     return {
+        "DeviceKey": device_key,
+        "NewDeviceKey": tokens["NewDeviceMetadata"]["DeviceKey"],
         "UserPoolId": pool_id,
         "ClientId": client_id,
         "Username": "modeller",
@@ -226,7 +247,7 @@ def check_answer(op_name, error, body):
 
 
 def test_every_operation_is_in_the_model_and_served(emulator_url):
-    assert len(OPERATIONS) >= 55, OPERATIONS
+    assert len(OPERATIONS) >= 64, OPERATIONS
     with urllib.request.urlopen(emulator_url + "_emulator/operations", timeout=10) as response:
         served = json.load(response)
     assert served == OPERATIONS

@@ -1,6 +1,7 @@
 //! Sign-in logic shared by InitiateAuth, AdminInitiateAuth and the challenge responses: the SRP start,
 //! password checks with lockout, the choice of the next challenge, and code delivery.
 
+use crate::devices;
 use crate::error::ApiError;
 use crate::model::{AppClient, MfaMode, Pool, User, UserStatus};
 use crate::srp;
@@ -201,6 +202,15 @@ pub fn resolve_user(ctx: &Ctx<'_>, pool_id: &str, client_id: &str, typed: &str) 
     }
 }
 
+/// A client's SRP_A (user or device SRP) as big-endian bytes; A ≡ 0 (mod N) is refused like a wrong password.
+pub fn client_public(srp_a: &str) -> Result<Vec<u8>, ApiError> {
+    let a = parse_hex_int(srp_a).ok_or_else(|| ApiError::invalid_parameter("SRP_A is not a valid hex number"))?;
+    if srp::check_a(&a).is_err() {
+        return Err(ApiError::bad_credentials());
+    }
+    Ok(a)
+}
+
 /// USER_SRP_AUTH step one: returns the PASSWORD_VERIFIER challenge.
 pub fn start_srp(
     ctx: &mut Ctx<'_>,
@@ -209,10 +219,7 @@ pub fn start_srp(
     typed: &str,
     srp_a: &str,
 ) -> Result<Value, ApiError> {
-    let a = parse_hex_int(srp_a).ok_or_else(|| ApiError::invalid_parameter("SRP_A is not a valid hex number"))?;
-    if srp::check_a(&a).is_err() {
-        return Err(ApiError::not_authorized("Incorrect username or password."));
-    }
+    let a = client_public(srp_a)?;
     let resolved = resolve_user(ctx, pool_id, client_id, typed)?;
     let (username, salt_hex, v, fake) = match &resolved {
         Some(name) => {
@@ -359,6 +366,11 @@ pub fn finish_after_password(ctx: &mut Ctx<'_>, pool: &Pool, client_id: &str, us
         return tokens_result(ctx, &pool.id, client_id, &user.username);
     }
     let active = user.active_mfa(pool);
+    // A remembered device stands in for the MFA code (its own proof follows in DEVICE_SRP_AUTH); it does not
+    // stand in for setting up a first factor.
+    if !active.is_empty() && devices::replaces_mfa(pool, user, ctx.flow.device_key.as_deref()) {
+        return tokens_result(ctx, &pool.id, client_id, &user.username);
+    }
     if let Some(kind) = user.preferred_mfa(pool) {
         return mfa_challenge(ctx, &pool.id, client_id, user, kind);
     }
@@ -379,8 +391,32 @@ pub fn finish_after_password(ctx: &mut Ctx<'_>, pool: &Pool, client_id: &str, us
     }
 }
 
-/// `{"ChallengeParameters": {}, "AuthenticationResult": {...}}` — no Session on success.
+/// The end of a sign-in's user checks. In a pool that tracks devices: a sign-in naming a confirmed device proves
+/// it next (DEVICE_SRP_AUTH) unless MFA was just answered (then plain tokens); any other gets its tokens with a
+/// NewDeviceMetadata, a fresh device to confirm.
+/// Otherwise `{"ChallengeParameters": {}, "AuthenticationResult": {...}}`, no Session.
 pub fn tokens_result(ctx: &mut Ctx<'_>, pool_id: &str, client_id: &str, username: &str) -> Result<Value, ApiError> {
+    let pool = ctx.pool(pool_id)?;
+    if !devices::tracking(pool) {
+        return plain_tokens(ctx, pool_id, client_id, username);
+    }
+    if let Some(key) = ctx.flow.device_key.clone() {
+        let user = pool.users.get(username).ok_or_else(ApiError::user_not_found)?;
+        devices::confirmed(user, &key).ok_or_else(devices::not_found)?;
+        if ctx.flow.mfa_done {
+            return plain_tokens(ctx, pool_id, client_id, username);
+        }
+        let s = ctx.new_session(pool_id, client_id, username, Expect::DeviceSrpAuth);
+        let params = json!({ "USERNAME": username, "DEVICE_KEY": key });
+        return Ok(json!({ "ChallengeName": "DEVICE_SRP_AUTH", "ChallengeParameters": params, "Session": s }));
+    }
+    let mut result = tokens::issue(ctx, pool_id, client_id, username, None)?;
+    result["NewDeviceMetadata"] = devices::new_device_metadata(ctx, pool_id, username)?;
+    Ok(json!({ "ChallengeParameters": {}, "AuthenticationResult": result }))
+}
+
+/// Tokens and nothing else (after DEVICE_PASSWORD_VERIFIER, or where devices are not tracked).
+pub fn plain_tokens(ctx: &mut Ctx<'_>, pool_id: &str, client_id: &str, username: &str) -> Result<Value, ApiError> {
     let result = tokens::issue(ctx, pool_id, client_id, username, None)?;
     Ok(json!({ "ChallengeParameters": {}, "AuthenticationResult": result }))
 }

@@ -7,6 +7,7 @@
 pub mod attributes;
 pub mod auth;
 pub mod dev;
+pub mod devices;
 pub mod error;
 pub mod input;
 pub mod model;
@@ -278,7 +279,13 @@ pub fn call(
     let input = input::Input::parse(body)?;
     let now = state.now();
     let mut inner = state.lock();
-    let mut ctx = state::Ctx { inner: &mut inner, now, config: &state.config, region: region.map(str::to_owned) };
+    let mut ctx = state::Ctx {
+        inner: &mut inner,
+        now,
+        config: &state.config,
+        region: region.map(str::to_owned),
+        flow: Default::default(),
+    };
     let result = op(&mut ctx, &input);
     // Persist whatever changed (failure counters included) before the caller hears back; an unchanged
     // state is not rewritten.

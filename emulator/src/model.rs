@@ -230,10 +230,51 @@ pub struct User {
     /// Names of the pool's groups the user belongs to.
     #[serde(default)]
     pub groups: BTreeSet<String>,
+    /// The user's DeviceGroupKey, drawn with the first device Cognito hands out (one per user).
+    #[serde(default)]
+    pub device_group_key: Option<String>,
+    /// Device key → device: handed out (NewDeviceMetadata), then confirmed (ConfirmDevice).
+    #[serde(default)]
+    pub devices: BTreeMap<String, Device>,
     #[serde(default)]
     pub created: i64,
     #[serde(default)]
     pub modified: i64,
+}
+
+/// One device of a user. Its SRP salt and verifier come from the client (ConfirmDevice); the device
+/// password itself never reaches the emulator.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Device {
+    pub key: String,
+    /// Set by ConfirmDevice; until then the device is only a key that was handed out.
+    #[serde(default)]
+    pub confirmed: bool,
+    /// DeviceRememberedStatus: `true` = remembered.
+    #[serde(default)]
+    pub remembered: bool,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// SRP salt and verifier as big-endian hex (no leading zeros in the verifier).
+    #[serde(default)]
+    pub salt: String,
+    #[serde(default)]
+    pub verifier: String,
+    pub created: i64,
+    pub modified: i64,
+    #[serde(default)]
+    pub last_authenticated: Option<i64>,
+}
+
+impl std::fmt::Debug for Device {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Device")
+            .field("key", &self.key)
+            .field("confirmed", &self.confirmed)
+            .field("remembered", &self.remembered)
+            .field("verifier", &"<redacted>")
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for User {
@@ -270,6 +311,8 @@ impl User {
             reset_code: None,
             verification_codes: BTreeMap::new(),
             groups: BTreeSet::new(),
+            device_group_key: None,
+            devices: BTreeMap::new(),
             created: now,
             modified: now,
         }
@@ -378,7 +421,7 @@ pub struct Pool {
 pub struct PoolSettings {
     #[serde(default)]
     pub password_policy: PasswordPolicy,
-    /// Stored and described; remembered devices are not emulated yet.
+    /// Device tracking: on when set (AWS: any DeviceConfiguration member turns it on).
     #[serde(default)]
     pub device_configuration: Option<DeviceConfiguration>,
     /// `email` / `phone_number`: a changed value gets a verification code without being asked.
@@ -417,6 +460,9 @@ impl Default for PasswordPolicy {
     }
 }
 
+/// DeviceConfigurationType. As the API reference words it: ChallengeRequiredOnNewDevice = a remembered device
+/// signs in with device authentication instead of an MFA code; DeviceOnlyRememberedOnUserPrompt = ConfirmDevice
+/// leaves the device not remembered until UpdateDeviceStatus says otherwise.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct DeviceConfiguration {
     pub challenge_required_on_new_device: bool,

@@ -1,7 +1,7 @@
 //! Seed files (the format in DEVELOPERS.md): pools, app clients and users to create at start.
 
 use crate::auth::password_record;
-use crate::model::{AppClient, MfaFlags, MfaMode, Pool, User, UserStatus};
+use crate::model::{AppClient, DeviceConfiguration, MfaFlags, MfaMode, Pool, User, UserStatus};
 use crate::state::Ctx;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -33,10 +33,22 @@ pub struct SeedPool {
     pub username_attributes: Vec<String>,
     #[serde(default)]
     pub prevent_user_existence_errors: bool,
+    /// Device tracking (DeviceConfiguration); absent = off.
+    #[serde(default)]
+    pub device_configuration: Option<SeedDeviceConfiguration>,
     #[serde(default)]
     pub clients: Vec<SeedClient>,
     #[serde(default)]
     pub users: Vec<SeedUser>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SeedDeviceConfiguration {
+    #[serde(default)]
+    pub challenge_required_on_new_device: bool,
+    #[serde(default)]
+    pub device_only_remembered_on_user_prompt: bool,
 }
 
 fn off() -> String {
@@ -158,6 +170,10 @@ pub fn apply(ctx: &mut Ctx<'_>, seed: &SeedFile) -> Result<(), String> {
         pool.email_mfa = sp.email_mfa;
         pool.username_attributes = sp.username_attributes.clone();
         pool.prevent_user_existence_errors = sp.prevent_user_existence_errors;
+        pool.settings.device_configuration = sp.device_configuration.as_ref().map(|d| DeviceConfiguration {
+            challenge_required_on_new_device: d.challenge_required_on_new_device,
+            device_only_remembered_on_user_prompt: d.device_only_remembered_on_user_prompt,
+        });
         pool.clients = clients;
         for su in &sp.users {
             let status = match su.status.as_str() {
@@ -196,6 +212,6 @@ pub fn apply(ctx: &mut Ctx<'_>, seed: &SeedFile) -> Result<(), String> {
 pub fn build(state: &crate::AppState, seed: &SeedFile) -> Result<(), String> {
     let now = state.now();
     let mut inner = state.lock();
-    let mut ctx = Ctx { inner: &mut inner, now, config: &state.config, region: None };
+    let mut ctx = Ctx { inner: &mut inner, now, config: &state.config, region: None, flow: Default::default() };
     apply(&mut ctx, seed)
 }

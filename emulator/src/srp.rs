@@ -129,9 +129,12 @@ pub enum SrpError {
     BadSignature,
 }
 
-/// Everything the server needs to check a PASSWORD_CLAIM_SIGNATURE (integers big-endian).
+/// Everything the server needs to check a PASSWORD_CLAIM_SIGNATURE (integers big-endian). The same claim signs
+/// a user's password (realm = the pool name, user = USER_ID_FOR_SRP) and a device (realm = the DeviceGroupKey,
+/// user = the DeviceKey).
 pub struct Claim<'a> {
-    pub pool_id: &'a str,
+    /// [`pool_name`] of the pool, or the DeviceGroupKey.
+    pub realm: &'a str,
     pub username: &'a str,
     pub a: &'a [u8],
     pub b: &'a [u8],
@@ -172,18 +175,13 @@ pub fn session_key(a: &[u8], big_b: &[u8], b: &[u8], v: &[u8]) -> Result<[u8; 16
     Ok(derive_key(&u, &trimmed(&s)))
 }
 
-/// HMAC-SHA256(key, poolName ‖ USER_ID_FOR_SRP ‖ SECRET_BLOCK bytes ‖ TIMESTAMP).
-pub fn claim_signature(
-    key: &[u8; 16],
-    pool_id: &str,
-    username: &str,
-    secret_block: &[u8],
-    timestamp: &str,
-) -> [u8; 32] {
+/// HMAC-SHA256(key, realm ‖ user ‖ SECRET_BLOCK bytes ‖ TIMESTAMP): realm ‖ user is poolName ‖ USER_ID_FOR_SRP
+/// for a password, DeviceGroupKey ‖ DeviceKey for a device.
+pub fn claim_signature(key: &[u8; 16], realm: &str, username: &str, secret_block: &[u8], timestamp: &str) -> [u8; 32] {
     let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(key) else {
         return [0; 32];
     };
-    mac.update(pool_name(pool_id).as_bytes());
+    mac.update(realm.as_bytes());
     mac.update(username.as_bytes());
     mac.update(secret_block);
     mac.update(timestamp.as_bytes());
@@ -193,7 +191,7 @@ pub fn claim_signature(
 /// Verifies the client's signature in constant time.
 pub fn verify_claim(c: &Claim<'_>) -> Result<(), SrpError> {
     let key = session_key(c.a, c.big_b, c.b, c.v)?;
-    let expected = claim_signature(&key, c.pool_id, c.username, c.secret_block, c.timestamp);
+    let expected = claim_signature(&key, c.realm, c.username, c.secret_block, c.timestamp);
     if expected.len() == c.signature.len() && bool::from(expected.as_slice().ct_eq(c.signature)) {
         Ok(())
     } else {

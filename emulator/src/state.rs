@@ -66,6 +66,25 @@ pub enum Expect {
         verified: bool,
     },
     NewPasswordRequired,
+    /// DEVICE_SRP_AUTH: the client's SRP_A for its device.
+    DeviceSrpAuth,
+    /// DEVICE_PASSWORD_VERIFIER: the device's half of the SRP exchange.
+    DevicePasswordVerifier {
+        a: Vec<u8>,
+        b: Vec<u8>,
+        big_b: Vec<u8>,
+        secret_block: Vec<u8>,
+    },
+}
+
+/// What a sign-in carries from step to step besides the next challenge: the DEVICE_KEY the client named and
+/// whether MFA was answered.
+#[derive(Clone, Default, Debug)]
+pub struct Flow {
+    pub device_key: Option<String>,
+    /// An MFA code (or MFA setup) was answered in this sign-in: a named device is not asked to prove itself
+    /// afterwards (identity-js answers a DEVICE_SRP_AUTH after MFA with the MFA's own, spent Session).
+    pub mfa_done: bool,
 }
 
 impl Expect {
@@ -78,6 +97,8 @@ impl Expect {
             Self::SelectMfaType => "SELECT_MFA_TYPE",
             Self::MfaSetup { .. } => "MFA_SETUP",
             Self::NewPasswordRequired => "NEW_PASSWORD_REQUIRED",
+            Self::DeviceSrpAuth => "DEVICE_SRP_AUTH",
+            Self::DevicePasswordVerifier { .. } => "DEVICE_PASSWORD_VERIFIER",
         }
     }
 }
@@ -91,6 +112,7 @@ pub struct AuthSession {
     pub expect: Expect,
     pub expires: i64,
     pub wrong_codes: u32,
+    pub flow: Flow,
 }
 
 /// A code "sent" by SMS or email, readable from `/_emulator/messages`.
@@ -277,6 +299,8 @@ pub struct Ctx<'a> {
     pub config: &'a Config,
     /// The region named by the caller's SigV4 credential scope, if it signed (new pool ids use it).
     pub region: Option<String>,
+    /// The sign-in this call continues (from its session) or starts; new sessions inherit it.
+    pub flow: Flow,
 }
 
 impl Ctx<'_> {
@@ -327,6 +351,7 @@ impl Ctx<'_> {
             expect,
             expires: self.now + ttl,
             wrong_codes: 0,
+            flow: self.flow.clone(),
         };
         self.inner.sessions.insert(id.clone(), session);
         id

@@ -523,7 +523,7 @@ async fn demo_seed_loads_with_its_users() {
 async fn test_seed_matches_the_contract() {
     let seed = seed_json();
     let keys: Vec<&str> = seed["pools"].as_array().unwrap().iter().map(|p| p["key"].as_str().unwrap()).collect();
-    assert_eq!(keys, ["optional", "required", "alias", "nototp"]);
+    assert_eq!(keys, ["optional", "required", "alias", "nototp", "devices"]);
     let mut passwords = std::collections::HashSet::new();
     for p in seed["pools"].as_array().unwrap() {
         let id = p["id"].as_str().unwrap();

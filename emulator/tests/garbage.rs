@@ -79,6 +79,13 @@ const MEMBERS: &[&str] = &[
     "PreventUserExistenceErrors",
     "AutoVerifiedAttributes",
     "DeletionProtection",
+    "DeviceKey",
+    "DeviceSecretVerifierConfig",
+    "PasswordVerifier",
+    "Salt",
+    "DeviceName",
+    "DeviceRememberedStatus",
+    "DEVICE_KEY",
 ];
 
 fn mutate(rng: &mut StdRng, template: &Value) -> Value {
@@ -107,7 +114,16 @@ fn mutate(rng: &mut StdRng, template: &Value) -> Value {
 async fn operations_never_fail_internally_on_garbage() {
     let emu = common::emulator();
     let p = common::pool("optional");
+    // Device tracking on, and a confirmed device, so the device operations get past their lookups.
+    let tracking = json!({"UserPoolId": p.id, "MfaConfiguration": "OPTIONAL",
+                          "DeviceConfiguration": {"DeviceOnlyRememberedOnUserPrompt": true}});
+    emu.call("UpdateUserPool", tracking).await.ok();
     let tokens = emu.tokens("optional", "plain").await;
+    let device = tokens["NewDeviceMetadata"]["DeviceKey"].clone();
+    let verifier = json!({"PasswordVerifier": "AgM=", "Salt": "AQID"});
+    let confirm =
+        json!({"AccessToken": tokens["AccessToken"], "DeviceKey": device, "DeviceSecretVerifierConfig": verifier});
+    emu.call("ConfirmDevice", confirm).await.ok();
     let template = json!({
         "AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "UserPoolId": p.id, "Username": "enroll1",
         "AuthParameters": {"USERNAME": "plain", "SRP_A": "abcdef", "PASSWORD": "x", "REFRESH_TOKEN": tokens["RefreshToken"]},
@@ -117,6 +133,8 @@ async fn operations_never_fail_internally_on_garbage() {
         "GroupName": "garbage", "Precedence": 3, "AttributeName": "email", "Code": "123456",
         "UserAttributes": [{"Name": "given_name", "Value": "G"}], "UserAttributeNames": ["given_name"],
         "Filter": "username ^= \"enroll\"", "Limit": 2,
+        "DeviceKey": device, "DeviceRememberedStatus": "remembered", "DeviceName": "garbage",
+        "DeviceSecretVerifierConfig": verifier,
     });
     let mut rng = StdRng::seed_from_u64(1234);
     let mut counts = std::collections::BTreeMap::<String, usize>::new();

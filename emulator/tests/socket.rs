@@ -325,3 +325,80 @@ fn groups_attributes_and_settings_survive_kill_9() {
     drop(emu2);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A confirmed, remembered device is in the state file when ConfirmDevice / UpdateDeviceStatus are answered:
+/// after kill -9 the device still signs in with device SRP.
+#[test]
+fn devices_survive_kill_9() {
+    let (dir, state_arg) = state_file();
+    let p = pool("devices");
+    let user = "devplain";
+    let mut emu = start_on_state(&state_arg);
+    let e = emu.endpoint.clone();
+    let tokens = sign_in(&e, &p.web, &p.id, user, &password("devices", user));
+    let meta = &tokens["NewDeviceMetadata"];
+    let secret =
+        common::DeviceSecret::new(meta["DeviceGroupKey"].as_str().unwrap(), meta["DeviceKey"].as_str().unwrap());
+    let confirm = json!({"AccessToken": tokens["AccessToken"], "DeviceKey": secret.device_key,
+                         "DeviceSecretVerifierConfig": secret.verifier_config(), "DeviceName": "kept"});
+    assert_eq!(ok(&e, "ConfirmDevice", &confirm), json!({"UserConfirmationNecessary": true}));
+    let update = json!({"AccessToken": tokens["AccessToken"], "DeviceKey": secret.device_key,
+                        "DeviceRememberedStatus": "remembered"});
+    ok(&e, "UpdateDeviceStatus", &update);
+    emu.child.kill().unwrap();
+    emu.child.wait().unwrap();
+
+    let emu2 = start_on_state(&state_arg);
+    let e = emu2.endpoint.clone();
+    let got = ok(&e, "AdminGetDevice", &json!({"UserPoolId": p.id, "Username": user, "DeviceKey": secret.device_key}));
+    let attrs = got["Device"]["DeviceAttributes"].as_array().unwrap();
+    assert!(attrs.contains(&json!({"Name": "dev:device_remembered_status", "Value": "remembered"})), "{got}");
+    assert!(attrs.contains(&json!({"Name": "device_name", "Value": "kept"})), "{got}");
+    // Password, then the device proof.
+    let c = SrpClient::new(&p.id);
+    let first = ok(
+        &e,
+        "InitiateAuth",
+        &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": p.web, "AuthParameters": {"USERNAME": user, "SRP_A": c.a_hex()}}),
+    );
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let mut responses =
+        c.verifier_responses(&first["ChallengeParameters"], &password("devices", user), &format_ts(now, false, 0));
+    responses["DEVICE_KEY"] = json!(secret.device_key);
+    let respond = |name: &str, session: &Value, responses: Value| {
+        ok(
+            &e,
+            "RespondToAuthChallenge",
+            &json!({"ChallengeName": name, "ClientId": p.web, "Session": session, "ChallengeResponses": responses}),
+        )
+    };
+    let second = respond("PASSWORD_VERIFIER", &first["Session"], responses);
+    assert_eq!(second["ChallengeName"], "DEVICE_SRP_AUTH");
+    let dc = SrpClient::for_realm(&secret.group_key);
+    let third = respond(
+        "DEVICE_SRP_AUTH",
+        &second["Session"],
+        json!({"USERNAME": user, "DEVICE_KEY": secret.device_key, "SRP_A": dc.a_hex()}),
+    );
+    let params = &third["ChallengeParameters"];
+    let block = params["SECRET_BLOCK"].as_str().unwrap();
+    let ts = format_ts(now, false, 0);
+    let sig = dc.signature(
+        &secret.device_key,
+        &secret.password,
+        params["SALT"].as_str().unwrap(),
+        params["SRP_B"].as_str().unwrap(),
+        &base64::Engine::decode(&base64::engine::general_purpose::STANDARD, block).unwrap(),
+        &ts,
+    );
+    let last = respond(
+        "DEVICE_PASSWORD_VERIFIER",
+        &third["Session"],
+        json!({"USERNAME": user, "DEVICE_KEY": secret.device_key, "PASSWORD_CLAIM_SECRET_BLOCK": block,
+               "TIMESTAMP": ts, "PASSWORD_CLAIM_SIGNATURE": sig}),
+    );
+    assert!(last["AuthenticationResult"]["AccessToken"].is_string(), "{last}");
+    assert!(last["AuthenticationResult"].get("NewDeviceMetadata").is_none());
+    drop(emu2);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -58,7 +58,7 @@ fn scramble_key_and_signature_match() {
         let block = STANDARD.decode(c["secretBlock"].as_str().unwrap()).unwrap();
         let sig = srp::claim_signature(
             &key,
-            c["poolId"].as_str().unwrap(),
+            srp::pool_name(c["poolId"].as_str().unwrap()),
             c["userIdForSrp"].as_str().unwrap(),
             &block,
             c["timestamp"].as_str().unwrap(),

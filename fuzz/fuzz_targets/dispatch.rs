@@ -2,9 +2,10 @@
 //! runtime), on a fresh copy of the test seed each run so a crash replays.
 //!
 //! The first byte picks the target: a real operation (most of the time), raw bytes from the input,
-//! or no header at all. In the body `$AT`, `$RT`, `$P`, `$C` and `$G` become a valid access token,
-//! refresh token, pool id, client id and group name (the signed-in user `plain` is in that group), so
-//! mutations reach past authentication into the operations.
+//! or no header at all. In the body `$AT`, `$RT`, `$P`, `$C`, `$G` and `$D` become a valid access token,
+//! refresh token, pool id, client id, group name (the signed-in user `plain` is in that group) and the key of
+//! a device `plain` confirmed (the pool tracks devices), so mutations reach past authentication into the
+//! operations.
 //! Properties: never a panic, never a 5xx; the answer is 200 with a JSON body, or 4xx with an AWS
 //! `__type` in body and `x-amzn-ErrorType` header.
 #![no_main]
@@ -52,16 +53,24 @@ fn fixture() -> &'static Fixture {
         cognito_emulator::call(&st, "CreateGroup", group.to_string().as_bytes(), None).expect("group");
         let member = serde_json::json!({"UserPoolId": pool_id, "GroupName": "fuzzers", "Username": "plain"});
         cognito_emulator::call(&st, "AdminAddUserToGroup", member.to_string().as_bytes(), None).expect("member");
+        let tracking = serde_json::json!({"UserPoolId": pool_id, "MfaConfiguration": "OPTIONAL",
+            "DeviceConfiguration": {"DeviceOnlyRememberedOnUserPrompt": true}});
+        cognito_emulator::call(&st, "UpdateUserPool", tracking.to_string().as_bytes(), None).expect("tracking");
         let body = serde_json::json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
             "AuthParameters": {"USERNAME": "plain", "PASSWORD": plain["password"]}});
         let out = cognito_emulator::call(&st, "InitiateAuth", body.to_string().as_bytes(), None).expect("sign-in");
         let result = &out["AuthenticationResult"];
+        let device = result["NewDeviceMetadata"]["DeviceKey"].as_str().expect("device key").to_owned();
+        let confirm = serde_json::json!({"AccessToken": result["AccessToken"], "DeviceKey": device,
+            "DeviceSecretVerifierConfig": {"PasswordVerifier": "AgM=", "Salt": "AQID"}});
+        cognito_emulator::call(&st, "ConfirmDevice", confirm.to_string().as_bytes(), None).expect("confirm");
         let subs = vec![
             ("$AT", result["AccessToken"].as_str().expect("access token").to_owned()),
             ("$RT", result["RefreshToken"].as_str().expect("refresh token").to_owned()),
             ("$P", pool_id),
             ("$C", client_id),
             ("$G", "fuzzers".to_owned()),
+            ("$D", device),
         ];
         // The state API exposes the database only through the state file.
         let path = std::env::temp_dir().join(format!("dispatch-fuzz-{}.json", std::process::id()));

@@ -4,22 +4,15 @@
 // AuthenticationHelper methods — so the signature and TIMESTAMP are exactly what the SDK would send to Cognito.
 //
 //   cd tests/vectors && npm ci && node gen-srp-vectors.mjs
-import { createHash } from 'node:crypto';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { atTime, bytes } from './deterministic.mjs';
 
 const require = createRequire(import.meta.url);
 const sdk = require('amazon-cognito-identity-js');
 const AuthenticationHelper = require('amazon-cognito-identity-js/lib/AuthenticationHelper.js').default;
 const BigInteger = require('amazon-cognito-identity-js/lib/BigInteger.js').default;
 const sdkVersion = JSON.parse(readFileSync(new URL('./node_modules/amazon-cognito-identity-js/package.json', import.meta.url))).version;
-
-// Deterministic byte stream (SHA-256 in counter mode) so re-running the script gives the same file.
-function bytes(label, n) {
-  const out = [];
-  for (let i = 0; out.length < n; i++) out.push(...createHash('sha256').update(`${label}/${i}`).digest());
-  return Buffer.from(out.slice(0, n));
-}
 
 const N = new AuthenticationHelper('x').N;
 const g = new BigInteger('2', 16);
@@ -47,23 +40,11 @@ AuthenticationHelper.prototype.computehkdf = function (ikm, salt) {
   return key;
 };
 
-const RealDate = Date;
-function pinDate(unixSeconds) {
-  globalThis.Date = class extends RealDate {
-    constructor(...args) {
-      if (args.length === 0) super(unixSeconds * 1000);
-      else super(...args);
-    }
-    static now() { return unixSeconds * 1000; }
-  };
-}
-
 // Runs the SDK's real USER_SRP_AUTH step against a scripted client and returns what it sent.
 function runSdk(c) {
   captured = {};
   injectedA = new BigInteger(c.aHex, 16);
-  pinDate(c.unixSeconds);
-  try {
+  return atTime(c.unixSeconds, () => {
     const pool = new sdk.CognitoUserPool({ UserPoolId: c.poolId, ClientId: '1example23456789abcdefghij' });
     const user = new sdk.CognitoUser({ Username: c.username, Pool: pool });
     let sent = null;
@@ -91,9 +72,7 @@ function runSdk(c) {
     user.authenticateUser(details, { onSuccess() {}, onFailure() {} });
     if (!sent) throw new Error(`${c.name}: the SDK sent no challenge response`);
     return { srpA, sent };
-  } finally {
-    globalThis.Date = RealDate;
-  }
+  });
 }
 
 function randomB(label) {

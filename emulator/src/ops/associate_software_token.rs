@@ -34,6 +34,7 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
             let user = ctx.pool_mut(&s.pool_id)?.users.get_mut(&s.username).ok_or_else(ApiError::user_not_found)?;
             user.pending_totp_secret = Some(secret.clone());
             ctx.consume_session(session_id);
+            ctx.flow = s.flow.clone();
             let next = ctx.new_session(&s.pool_id, &s.client_id, &s.username, Expect::MfaSetup { verified: false });
             Ok(json!({ "SecretCode": secret, "Session": next }))
         }

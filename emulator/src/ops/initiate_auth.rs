@@ -34,6 +34,8 @@ pub fn start(
             let real = ctx.pool(pool_id)?.find_user_key(typed);
             let candidates: Vec<&str> = [Some(typed), real.as_deref()].into_iter().flatten().collect();
             auth::check_secret_hash(client, &candidates, p.opt_str("SECRET_HASH")?)?;
+            // Remembered until PASSWORD_VERIFIER, whose own DEVICE_KEY (or explicit null) has the last word.
+            ctx.flow.device_key = p.opt_str("DEVICE_KEY")?.map(str::to_owned);
             auth::start_srp(ctx, pool_id, &client.id, typed, srp_a)
         }
         "USER_PASSWORD_AUTH" if !admin => {

@@ -19,6 +19,7 @@ pub mod admin_set_user_password;
 pub mod admin_user_global_sign_out;
 pub mod associate_software_token;
 pub mod change_password;
+pub mod confirm_device;
 pub mod confirm_sign_up;
 pub mod create_group;
 pub mod create_user_pool;
@@ -29,12 +30,15 @@ pub mod delete_user_attributes;
 pub mod delete_user_pool;
 pub mod describe_user_pool;
 pub mod describe_user_pool_client;
+pub mod forget_device;
 pub mod forgot_password;
+pub mod get_device;
 pub mod get_group;
 pub mod get_user;
 pub mod get_user_pool_mfa_config;
 pub mod global_sign_out;
 pub mod initiate_auth;
+pub mod list_devices;
 pub mod list_groups;
 pub mod list_user_pools;
 pub mod list_users;
@@ -45,6 +49,7 @@ pub mod revoke_token;
 pub mod set_user_mfa_preference;
 pub mod set_user_pool_mfa_config;
 pub mod sign_up;
+pub mod update_device_status;
 pub mod update_group;
 pub mod update_user_attributes;
 pub mod update_user_pool;
@@ -109,6 +114,15 @@ pub const OPERATIONS: &[&str] = &[
     "ListUsersInGroup",
     "UpdateUserPool",
     "UpdateUserPoolClient",
+    "ConfirmDevice",
+    "UpdateDeviceStatus",
+    "GetDevice",
+    "ListDevices",
+    "ForgetDevice",
+    "AdminGetDevice",
+    "AdminListDevices",
+    "AdminUpdateDeviceStatus",
+    "AdminForgetDevice",
 ];
 
 pub type Op = fn(&mut Ctx<'_>, &Input) -> Result<Value, ApiError>;
@@ -170,6 +184,15 @@ pub fn lookup(name: &str) -> Option<Op> {
         "ListUsersInGroup" => list_users_in_group::run,
         "UpdateUserPool" => update_user_pool::run,
         "UpdateUserPoolClient" => update_user_pool_client::run,
+        "ConfirmDevice" => confirm_device::run,
+        "UpdateDeviceStatus" => update_device_status::run,
+        "GetDevice" => get_device::run,
+        "ListDevices" => list_devices::run,
+        "ForgetDevice" => forget_device::run,
+        "AdminGetDevice" => get_device::admin,
+        "AdminListDevices" => list_devices::admin,
+        "AdminUpdateDeviceStatus" => update_device_status::admin,
+        "AdminForgetDevice" => forget_device::admin,
         _ => return None,
     })
 }

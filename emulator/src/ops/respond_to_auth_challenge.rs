@@ -1,8 +1,9 @@
 //! RespondToAuthChallenge: PASSWORD_VERIFIER, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE,
-//! MFA_SETUP, NEW_PASSWORD_REQUIRED.
+//! MFA_SETUP, NEW_PASSWORD_REQUIRED, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER.
 
 use super::{need, params};
 use crate::auth;
+use crate::devices;
 use crate::error::ApiError;
 use crate::input::Input;
 use crate::model::UserStatus;
@@ -48,10 +49,27 @@ pub fn respond(ctx: &mut Ctx<'_>, input: &Input, admin_pool: Option<&str>) -> Re
     let candidates: Vec<&str> = [Some(typed), Some(session.username.as_str())].into_iter().flatten().collect();
     auth::check_secret_hash(&client, &candidates, r.opt_str("SECRET_HASH")?)?;
     let username = session.username.clone();
+    ctx.flow = session.flow.clone();
     match &session.expect {
         Expect::PasswordVerifier { .. } => {
+            // PASSWORD_VERIFIER's DEVICE_KEY decides; an explicit null (identity-js's retry after "Device does not
+            // exist.") means no device, even if InitiateAuth named one.
+            match input.opt_obj("ChallengeResponses")?.and_then(|m| m.0.get("DEVICE_KEY").cloned()) {
+                Some(Value::Null) => ctx.flow.device_key = None,
+                Some(_) => ctx.flow.device_key = r.opt_str("DEVICE_KEY")?.map(str::to_owned),
+                None => {}
+            }
             ctx.consume_session(&session_id);
-            password_verifier(ctx, &pool_id, &session, &r)
+            password_verifier(ctx, &pool_id, &session_id, &session, &r)
+        }
+        Expect::DeviceSrpAuth => {
+            ctx.consume_session(&session_id);
+            devices::start_device_srp(ctx, &pool_id, client_id, &username, &r)
+        }
+        Expect::DevicePasswordVerifier { .. } => {
+            ctx.consume_session(&session_id);
+            devices::verify_device_claim(ctx, &pool_id, &username, &session.expect, &r)?;
+            auth::plain_tokens(ctx, &pool_id, client_id, &username)
         }
         Expect::SoftwareTokenMfa => {
             let code = need(&r, "SOFTWARE_TOKEN_MFA_CODE")?;
@@ -63,6 +81,7 @@ pub fn respond(ctx: &mut Ctx<'_>, input: &Input, admin_pool: Option<&str>) -> Re
                         u.last_totp_step = Some(step);
                     }
                     ctx.consume_session(&session_id);
+                    ctx.flow.mfa_done = true;
                     auth::tokens_result(ctx, &pool_id, client_id, &username)
                 }
                 None => Err(wrong_code(ctx, &session_id)),
@@ -73,6 +92,7 @@ pub fn respond(ctx: &mut Ctx<'_>, input: &Input, admin_pool: Option<&str>) -> Re
             let given = need(&r, member)?;
             if given.len() == code.len() && bool::from(given.as_bytes().ct_eq(code.as_bytes())) {
                 ctx.consume_session(&session_id);
+                ctx.flow.mfa_done = true;
                 auth::tokens_result(ctx, &pool_id, client_id, &username)
             } else {
                 Err(wrong_code(ctx, &session_id))
@@ -95,6 +115,7 @@ pub fn respond(ctx: &mut Ctx<'_>, input: &Input, admin_pool: Option<&str>) -> Re
                 ));
             }
             ctx.consume_session(&session_id);
+            ctx.flow.mfa_done = true;
             auth::tokens_result(ctx, &pool_id, client_id, &username)
         }
         Expect::NewPasswordRequired => {
@@ -146,7 +167,13 @@ fn session_by_secret_block(ctx: &Ctx<'_>, r: &Input) -> Result<String, ApiError>
         .ok_or_else(ApiError::invalid_session)
 }
 
-fn password_verifier(ctx: &mut Ctx<'_>, pool_id: &str, session: &AuthSession, r: &Input) -> Result<Value, ApiError> {
+fn password_verifier(
+    ctx: &mut Ctx<'_>,
+    pool_id: &str,
+    session_id: &str,
+    session: &AuthSession,
+    r: &Input,
+) -> Result<Value, ApiError> {
     let Expect::PasswordVerifier { a, b, big_b, secret_block, fake } = &session.expect else {
         return Err(ApiError::invalid_session());
     };
@@ -163,9 +190,20 @@ fn password_verifier(ctx: &mut Ctx<'_>, pool_id: &str, session: &AuthSession, r:
     let block_ok = STANDARD.decode(block).is_ok_and(|bytes| bool::from(bytes.ct_eq(secret_block)));
     let time_ok = srp::parse_timestamp(timestamp).is_some();
     let sig = STANDARD.decode(signature).unwrap_or_default();
-    let claim = srp::Claim { pool_id, username, a, b, big_b, v: &v, secret_block, timestamp, signature: &sig };
+    let realm = srp::pool_name(pool_id);
+    let claim = srp::Claim { realm, username, a, b, big_b, v: &v, secret_block, timestamp, signature: &sig };
     let sig_ok = srp::verify_claim(&claim).is_ok();
     if block_ok && time_ok && sig_ok {
+        // A device this user does not have (forgotten, never confirmed): say so and keep the session, so the client
+        // can answer again without DEVICE_KEY, as identity-js does.
+        let pool = ctx.pool(pool_id)?;
+        if let Some(key) = ctx.flow.device_key.as_deref()
+            && devices::tracking(pool)
+            && pool.users.get(username).and_then(|u| devices::confirmed(u, key)).is_none()
+        {
+            ctx.inner.sessions.insert(session_id.to_owned(), session.clone());
+            return Err(devices::not_found());
+        }
         auth::after_password(ctx, pool_id, &session.client_id, username)
     } else {
         auth::record_failure(ctx, pool_id, username);

@@ -57,6 +57,7 @@ pub fn run(ctx: &mut Ctx<'_>, input: &Input) -> Result<Value, ApiError> {
                 user.totp.preferred = true;
             }
             ctx.consume_session(&id);
+            ctx.flow = s.flow.clone();
             let next = ctx.new_session(&s.pool_id, &s.client_id, &s.username, Expect::MfaSetup { verified: true });
             Ok(json!({ "Status": "SUCCESS", "Session": next }))
         }

@@ -346,13 +346,22 @@ fn h_hex(h: &str) -> BigUint {
 
 impl SrpClient {
     pub fn new(pool_id: &str) -> Self {
-        let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).unwrap();
-        let g = BigUint::from(2u32);
+        Self::for_realm(pool_id.split('_').nth(1).unwrap())
+    }
+
+    /// The client of device SRP: the DeviceGroupKey stands where the pool name does (then `signature` takes the
+    /// DeviceKey as the user and the device password as the password).
+    pub fn for_realm(realm: &str) -> Self {
         let mut bytes = [0u8; 128];
         rand::thread_rng().fill_bytes(&mut bytes);
-        let a = BigUint::from_bytes_be(&bytes);
+        Self::with_a(realm, BigUint::from_bytes_be(&bytes))
+    }
+
+    pub fn with_a(realm: &str, a: BigUint) -> Self {
+        let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).unwrap();
+        let g = BigUint::from(2u32);
         let big_a = g.modpow(&a, &n);
-        Self { pool_name: pool_id.split('_').nth(1).unwrap().into(), n, g, a, big_a }
+        Self { pool_name: realm.into(), n, g, a, big_a }
     }
 
     pub fn a_hex(&self) -> String {
@@ -400,6 +409,43 @@ impl SrpClient {
         m.update(block);
         m.update(ts.as_bytes());
         STANDARD.encode(m.finalize().into_bytes())
+    }
+}
+
+/// A device's secret as the client draws it for ConfirmDevice: the device password, the salt, and the verifier
+/// v = g^x with x = H(padHex(salt) ‖ H(DeviceGroupKey ‖ DeviceKey ‖ ":" ‖ password)), written from the client
+/// equations (like identity-js's generateHashDevice) with num-bigint.
+pub struct DeviceSecret {
+    pub group_key: String,
+    pub device_key: String,
+    pub password: String,
+    pub salt_hex: String,
+}
+
+impl DeviceSecret {
+    pub fn new(group_key: &str, device_key: &str) -> Self {
+        let mut pw = [0u8; 40];
+        let mut salt = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut pw);
+        rand::thread_rng().fill_bytes(&mut salt);
+        let salt_hex = pad_hex(&BigUint::from_bytes_be(&salt));
+        Self { group_key: group_key.into(), device_key: device_key.into(), password: STANDARD.encode(pw), salt_hex }
+    }
+
+    pub fn verifier(&self) -> BigUint {
+        let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).unwrap();
+        let inner = Sha256::digest(format!("{}{}:{}", self.group_key, self.device_key, self.password).as_bytes());
+        let salt = BigUint::parse_bytes(self.salt_hex.as_bytes(), 16).unwrap();
+        let x = h_hex(&format!("{}{}", pad_hex(&salt), inner.iter().map(|b| format!("{b:02x}")).collect::<String>()));
+        BigUint::from(2u32).modpow(&x, &n)
+    }
+
+    /// ConfirmDevice's DeviceSecretVerifierConfig: base64 of the padHex bytes, as identity-js sends it.
+    pub fn verifier_config(&self) -> Value {
+        json!({
+            "PasswordVerifier": STANDARD.encode(hex_to_bytes(&pad_hex(&self.verifier()))),
+            "Salt": STANDARD.encode(hex_to_bytes(&self.salt_hex)),
+        })
     }
 }
 
