@@ -71,9 +71,16 @@ export class Replay {
           const body = Buffer.from(reply.body ?? '');
           res.write(body.subarray(0, body.length >> 1));
           if (reply.cutBody) setTimeout(() => req.socket.destroy(), 20);
-          else setTimeout(() => res.end(body.subarray(body.length >> 1)), reply.stallMs);
+          else setTimeout(() => late(() => res.end(body.subarray(body.length >> 1))), reply.stallMs);
         };
-        if (reply.delayMs) setTimeout(send, reply.delayMs);
+        // A late answer (`delayMs`, `stallMs`) records whether the client was still listening when it went out:
+        // `late = 'unheard'` when it had hung up (its timeout), `'sent'` when not — under load the two timers can
+        // fire in either order, and a client that got the whole answer in time may use it.
+        const late = (/** @type {() => void} */ go) => {
+          reply.late = req.socket.destroyed ? 'unheard' : 'sent';
+          if (reply.late === 'sent') go();
+        };
+        if (reply.delayMs) setTimeout(() => late(send), reply.delayMs);
         else send();
       });
     });

@@ -325,7 +325,7 @@ fn client_tests(config: &Value, pkg: &Path, suites: &[PathBuf], log: &str) -> Re
 
 fn browser(result: &mut StageResult) -> Result<()> {
     let rust_suites = files(&root().join("tests"), |n| n.starts_with("browser_") && n.ends_with(".rs"));
-    let client = client_suites(&["flows", "faults"])?;
+    let client = client_suites(&["flows", "faults", "devices"])?;
     // Without the package the Rust suites still run; the client suites then count as one failure.
     let pkg = client_package();
     emulator::build()?;
