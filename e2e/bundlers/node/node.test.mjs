@@ -1,0 +1,37 @@
+// cognito-totp from Node (≥ 20): the web build's tarball, `npm install`ed into this directory by the stage, loaded
+// with `initSync` as the README shows, then a whole USER_SRP_AUTH + TOTP sign-in over Node's global fetch against
+// the emulator, and the helpers that need no pool.
+//
+// Environment (set by `cargo xtask test`, stage bundlers): COGNITO_TEST_CONFIG, the emulator with the test seed.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { CognitoTotp, initSync, otpauthUri, qrSvg, totpCode } from "cognito-totp";
+import { Env, totp, user } from "../../client/harness.mjs";
+
+// The README's Node set-up, word for word.
+initSync({ module: readFileSync(new URL(import.meta.resolve("cognito-totp/cognito_totp_bg.wasm"))) });
+
+test("a TOTP sign-in from Node over its global fetch", async () => {
+  const raw = process.env.COGNITO_TEST_CONFIG;
+  assert.ok(raw, "COGNITO_TEST_CONFIG not set: this test needs a running emulator (cargo xtask test)");
+  const env = new Env(JSON.parse(raw), "");
+  const auth = new CognitoTotp(env.clientConfig("optional"));
+  const u = user("optional", "totp");
+  const step = await auth.signIn(u.username, u.pw);
+  assert.equal(step.type, "totpCode");
+  const done = await auth.confirmTotp(step, await env.freshCode(u.totpSecret));
+  assert.equal(done.type, "done");
+  const me = await auth.getUser(done.tokens.accessToken);
+  assert.equal(me.username, "totp");
+  await env.assertNeverSent(u.pw);
+});
+
+test("the helpers without a pool", () => {
+  const secret = "JBSWY3DPEHPK3PXP";
+  assert.equal(totpCode(secret, 1_700_000_000), totp(secret, 1_700_000_000));
+  const uri = otpauthUri({ secret, issuer: "Node", account: "n@example.com" });
+  assert.ok(uri.startsWith("otpauth://totp/Node:n%40example.com?"), uri);
+  const svg = qrSvg(uri, { title: "QR" });
+  assert.ok(svg.startsWith("<svg") && svg.endsWith("</svg>"), svg.slice(0, 80));
+});
