@@ -172,6 +172,12 @@ test("node_modules/cognito-totp is the packed tarball, installed by npm", () => 
   assert.ok(entry.integrity, "installed from a tarball, npm records its integrity");
 });
 
+test("the README shows webpack/webpack.config.js as it is", () => {
+  const readme = readFileSync(path.join(HERE, "..", "..", "README.md"), "utf8");
+  const config = readFileSync(path.join(HERE, "webpack", "webpack.config.js"), "utf8");
+  assert.ok(readme.includes("```js\n" + config + "```"), "README.md's webpack configuration differs from the app's");
+});
+
 // Each app gets its own MFA set-up user (a set-up changes the user) and signs in the TOTP user with a fresh code.
 const APPS = [
   { name: "vite", build: buildWithVite, newbie: "newbie1" },

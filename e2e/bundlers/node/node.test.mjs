@@ -6,11 +6,23 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { CognitoTotp, initSync, otpauthUri, qrSvg, totpCode } from "cognito-totp";
+import { fileURLToPath } from "node:url";
+import { CognitoTotp, initSync } from "cognito-totp";
+import { otpauthUri, qrSvg, totpCode } from "cognito-totp";
 import { Env, totp, user } from "../../client/harness.mjs";
 
-// The README's Node set-up, word for word.
+// The README's Node set-up, word for word (the first test checks that each of its lines is in this file).
 initSync({ module: readFileSync(new URL(import.meta.resolve("cognito-totp/cognito_totp_bg.wasm"))) });
+
+test("the README's Node set-up is the one this file runs", () => {
+  const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+  const block = readme.split("**Node ≥ 20**")[1]?.match(/```js\n([^`]*)```/)?.[1];
+  assert.ok(block, "README.md has no Node code block after **Node ≥ 20**");
+  const source = readFileSync(fileURLToPath(import.meta.url), "utf8");
+  for (const line of block.trim().split("\n")) {
+    assert.ok(source.includes(line), `README line not in this test: ${line}`);
+  }
+});
 
 test("a TOTP sign-in from Node over its global fetch", async () => {
   const raw = process.env.COGNITO_TEST_CONFIG;
