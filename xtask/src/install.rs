@@ -18,6 +18,9 @@ pub fn all() -> Result<()> {
     bench_npm_packages()?;
     python_venv()?;
     crate::hardening::install_cargo_fuzz()?;
+    bundler_npm_packages()?;
+    firefox()?;
+    geckodriver()?;
     Ok(())
 }
 
@@ -120,26 +123,57 @@ fn is_root() -> bool {
 }
 
 fn system_packages() -> Result<()> {
-    let step = "chromium, chromium-driver, zbar-tools (apt)";
     let present = Path::new("/usr/bin/chromium").exists()
         && Path::new("/usr/bin/chromedriver").exists()
         && output_of("sh", &["-c", "command -v zbarimg"]).is_some();
+    apt("chromium, chromium-driver, zbar-tools (apt)", present, "chromium chromium-driver zbar-tools")
+}
+
+/// Firefox ESR for the firefox stage (Debian's package; the browser tests drive it through geckodriver).
+fn firefox() -> Result<()> {
+    apt("firefox-esr (apt)", Path::new(FIREFOX).exists(), "firefox-esr")
+}
+
+/// `apt-get install -y <packages>` (with sudo when not root) unless `present`.
+fn apt(step: &str, present: bool, packages: &str) -> Result<()> {
     if present {
         progress(step, "present");
         return Ok(());
     }
-    let script = "apt-get update && apt-get install -y chromium chromium-driver zbar-tools";
+    let script = format!("apt-get update && apt-get install -y {packages}");
     let mut cmd = if is_root() {
         let mut c = Command::new("sh");
-        c.args(["-c", script]);
+        c.args(["-c", &script]);
         c
     } else {
         let mut c = Command::new("sudo");
-        c.args(["sh", "-c", script]);
+        c.args(["sh", "-c", &script]);
         c
     };
     cmd.env("DEBIAN_FRONTEND", "noninteractive");
-    let by_hand = if is_root() { script.to_string() } else { format!("sudo sh -c '{script}'") };
+    let by_hand = if is_root() { script.clone() } else { format!("sudo sh -c '{script}'") };
+    install(step, &by_hand, &mut cmd)
+}
+
+/// The browser the firefox stage names to geckodriver.
+pub const FIREFOX: &str = "/usr/bin/firefox-esr";
+
+/// Where `cargo install geckodriver --root` puts it: under target/, off PATH, so that wasm-bindgen-test-runner
+/// never picks it up for the Chromium stages (it takes the first driver it finds on PATH).
+pub fn geckodriver_path() -> std::path::PathBuf {
+    target_dir().join("tools/geckodriver/bin/geckodriver")
+}
+
+fn geckodriver() -> Result<()> {
+    let step = "geckodriver (target/tools/geckodriver)";
+    if geckodriver_path().exists() {
+        progress(step, "present");
+        return Ok(());
+    }
+    let root_dir = target_dir().join("tools/geckodriver");
+    let by_hand = format!("cargo install geckodriver --locked --root {}", root_dir.display());
+    let mut cmd = Command::new("cargo");
+    cmd.args(["install", "geckodriver", "--locked", "--root"]).arg(&root_dir);
     install(step, &by_hand, &mut cmd)
 }
 
@@ -154,6 +188,11 @@ fn npm_packages() -> Result<()> {
 /// esbuild, the peers, playwright-core and binaryen (whose wasm-opt every package build uses).
 fn bench_npm_packages() -> Result<()> {
     npm_ci("npm packages (bench/)", "bench")
+}
+
+/// Vite, vite-plugin-wasm and webpack for the bundlers stage's apps.
+fn bundler_npm_packages() -> Result<()> {
+    npm_ci("npm packages (e2e/bundlers/)", "e2e/bundlers")
 }
 
 fn npm_ci(step: &str, dir: &str) -> Result<()> {

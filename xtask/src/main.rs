@@ -69,7 +69,8 @@ commands:
            --emulator-port N   emulator port (default 9229; 0 = any free port)
            --no-build          reuse www/pkg as it is
            Real pool: set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID (optional COGNITO_ENDPOINT).
-  test     run every stage (native, browser, ministack, e2e, thirdparty, package, fuzz, load)
+  test     run every stage (native, browser, ministack, e2e, thirdparty, package, fuzz, load,
+           bundlers, firefox)
            --stage NAME|N      run only this stage (repeatable)
            --no-install        skip the install steps
   bench    SRP CPU, package size, instantiate time and requests per flow, against

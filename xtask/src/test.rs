@@ -18,7 +18,7 @@ use crate::{Error, Result, demo, emulator, install, root, serve, target_dir};
 const MINUTE: Duration = Duration::from_secs(60);
 
 /// (number, name, what it runs) in run order.
-const STAGES: [(u8, &str, &str); 8] = [
+const STAGES: [(u8, &str, &str); 10] = [
     (1, "native", "cargo test --workspace"),
     (2, "browser", "wasm-bindgen tests, js/test (Node) and e2e/client (headless Chromium) against the emulator"),
     (3, "ministack", "e2e/client/flows.test.mjs against ministack"),
@@ -27,6 +27,8 @@ const STAGES: [(u8, &str, &str); 8] = [
     (6, "package", "the bundler package, its package.json and the typings check"),
     (7, "fuzz", "each cargo-fuzz target for 8 s (nightly)"),
     (8, "load", "emulator: 200 concurrent sign-ins, kill -9, malformed input"),
+    (9, "bundlers", "the packed tarball in a Vite and a webpack app (Chromium) and in Node, against the emulator"),
+    (10, "firefox", "the wasm-bindgen browser suites in headless Firefox ESR (geckodriver)"),
 ];
 
 #[derive(Default)]
@@ -115,7 +117,9 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
             5 => thirdparty(&mut result),
             6 => package(&mut result),
             7 => fuzz_smoke(&mut result),
-            _ => load(&mut result),
+            8 => load(&mut result),
+            9 => bundlers(&mut result),
+            _ => firefox(&mut result),
         };
         if let Err(e) = outcome {
             result.problems.push(format!("could not run: {e}"));
@@ -265,9 +269,20 @@ fn gate(result: &mut StageResult, what: &str, cmd: &mut Command, log: &str) -> R
     Ok(())
 }
 
-/// `cargo test -p cognito-totp --target wasm32-unknown-unknown [extra]` in headless Chromium.
+/// The WebDriver server wasm-bindgen-test-runner drives: its environment variable (which also picks the browser)
+/// and the binary.
+struct Driver {
+    var: &'static str,
+    path: PathBuf,
+}
+
+fn chromedriver() -> Driver {
+    Driver { var: "CHROMEDRIVER", path: PathBuf::from("/usr/bin/chromedriver") }
+}
+
+/// `cargo test -p cognito-totp --target wasm32-unknown-unknown [extra]` in the headless browser of `driver`.
 /// Always with `--test ...`: the native test files have native-only dev-dependencies.
-fn browser_tests(config: &Value, extra: &[&str], log: &str) -> Result<crate::process::Outcome> {
+fn browser_tests(driver: &Driver, config: &Value, extra: &[&str], log: &str) -> Result<crate::process::Outcome> {
     let mut cmd = cargo();
     cmd.args([
         "test",
@@ -282,7 +297,10 @@ fn browser_tests(config: &Value, extra: &[&str], log: &str) -> Result<crate::pro
     .args(extra)
     // Passing tests print their `NOT RUN:` lines only when output is not captured.
     .args(["--", "--nocapture"])
-    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+    // The runner takes the first of GECKODRIVER, SAFARIDRIVER, CHROMEDRIVER, MSEDGEDRIVER that is set.
+    .env_remove("GECKODRIVER")
+    .env_remove("CHROMEDRIVER")
+    .env(driver.var, &driver.path)
     .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
     .env("COGNITO_TEST_CONFIG", config.to_string());
     run_logged(&mut cmd, &log_path(log)?, 30 * MINUTE)
@@ -291,12 +309,23 @@ fn browser_tests(config: &Value, extra: &[&str], log: &str) -> Result<crate::pro
 /// The public package (web target) the client suites load, built once per `cargo xtask test`.
 fn client_package() -> Result<PathBuf> {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    if let Some(dir) = BUILT.get() {
+    built_once(&BUILT, "client-pkg", PkgTarget::Web)
+}
+
+/// The bundler package (what `cargo xtask package --target bundler` builds), built once per `cargo xtask test`.
+fn bundler_package() -> Result<PathBuf> {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    built_once(&BUILT, "pkg-bundler", PkgTarget::Bundler)
+}
+
+/// `target/<dir>`, built as the package for `target` the first time it is asked for.
+fn built_once(built: &OnceLock<PathBuf>, dir: &str, target: PkgTarget) -> Result<PathBuf> {
+    if let Some(dir) = built.get() {
         return Ok(dir.clone());
     }
-    let dir = target_dir().join("client-pkg");
-    build_package(&dir, PkgTarget::Web, &[])?;
-    Ok(BUILT.get_or_init(|| dir).clone())
+    let dir = target_dir().join(dir);
+    build_package(&dir, target, &[])?;
+    Ok(built.get_or_init(|| dir).clone())
 }
 
 /// The e2e/client suites that exist, by file name (`flows`, `faults`); a missing one is an error.
@@ -334,7 +363,7 @@ fn browser(result: &mut StageResult) -> Result<()> {
     if rust_suites.is_empty() {
         result.problems.push("no tests/browser_*.rs".into());
     } else {
-        let outcome = browser_tests(&config, &["--test", "browser_*"], "browser")?;
+        let outcome = browser_tests(&chromedriver(), &config, &["--test", "browser_*"], "browser")?;
         result.record("wasm-bindgen tests", &outcome, counts::cargo(&outcome.output));
     }
     match pkg {
@@ -647,8 +676,7 @@ fn typecheck(pkg_dir: &Path) -> Result<crate::process::Outcome> {
 }
 
 fn package(result: &mut StageResult) -> Result<()> {
-    let out_dir = target_dir().join("pkg-bundler");
-    build_package(&out_dir, PkgTarget::Bundler, &[])?;
+    let out_dir = bundler_package()?;
     result.counts.found = true;
     let text = std::fs::read_to_string(out_dir.join("package.json"))?;
     let pkg: Value = serde_json::from_str(&text).map_err(|e| Error::new(format!("package.json is not JSON: {e}")))?;
@@ -676,6 +704,98 @@ fn package(result: &mut StageResult) -> Result<()> {
     Ok(())
 }
 
+/// `npm pack` of a built package into `dest` (recreated: the web and bundler builds pack to the same file name);
+/// the tarball's path.
+fn npm_pack(pkg_dir: &Path, dest: &Path) -> Result<PathBuf> {
+    if dest.exists() {
+        std::fs::remove_dir_all(dest)?;
+    }
+    std::fs::create_dir_all(dest)?;
+    println!("$ npm pack --pack-destination {} {}", dest.display(), pkg_dir.display());
+    let out = Command::new("npm")
+        .args(["pack", "--json", "--pack-destination"])
+        .arg(dest)
+        .arg(pkg_dir)
+        .current_dir(root())
+        .stderr(Stdio::inherit())
+        .output()?;
+    if !out.status.success() {
+        return Err(Error::new(format!("npm pack {} failed ({})", pkg_dir.display(), out.status)));
+    }
+    let packed: Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| Error::new(format!("npm pack --json printed no JSON ({e})")))?;
+    let name = packed
+        .get(0)
+        .and_then(|p| p.get("filename"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| Error::new("npm pack --json names no filename"))?;
+    Ok(dest.join(name))
+}
+
+/// `npm install <tarball>` in `dir`, as a user adds the package, without touching the committed package.json or
+/// lock file.
+fn npm_install_tarball(dir: &Path, tarball: &Path, log: &str) -> Result<()> {
+    let mut cmd = Command::new("npm");
+    cmd.args(["install", "--no-save", "--no-audit", "--no-fund"]).arg(tarball).current_dir(dir);
+    let outcome = run_logged(&mut cmd, &log_path(log)?, 5 * MINUTE)?;
+    if outcome.success {
+        Ok(())
+    } else {
+        Err(Error::new(format!("npm install {} in {} failed ({})", tarball.display(), dir.display(), outcome.summary)))
+    }
+}
+
+/// Stage 9: the bundler build packed and installed into e2e/bundlers (Vite and webpack apps, built and run in
+/// Chromium by the test), the web build packed and installed into e2e/bundlers/node (used from Node with initSync),
+/// both against one emulator with the test seed.
+fn bundlers(result: &mut StageResult) -> Result<()> {
+    let dir = root().join("e2e/bundlers");
+    let suites = [dir.join("bundlers.test.mjs"), dir.join("node/node.test.mjs")];
+    for suite in &suites {
+        require(suite)?;
+    }
+    require(&dir.join("node_modules/.package-lock.json"))
+        .map_err(|e| Error::new(format!("{e}: run `cargo xtask install` (npm ci in e2e/bundlers)")))?;
+    let packs = target_dir().join("bundlers");
+    let bundler_tgz = npm_pack(&bundler_package()?, &packs.join("bundler"))?;
+    npm_install_tarball(&dir, &bundler_tgz, "bundlers-npm-install")?;
+    let web_tgz = npm_pack(&client_package()?, &packs.join("web"))?;
+    npm_install_tarball(&dir.join("node"), &web_tgz, "bundlers-npm-install-node")?;
+
+    emulator::build()?;
+    let emu = emulator::start(&root().join("emulator/seed/test.json"), 0, "bundlers-emulator")?;
+    let config = emu.announced.test_config("emulator");
+    let outcome = run_logged(
+        Command::new("node")
+            .args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
+            .args(&suites)
+            .current_dir(root())
+            .env("COGNITO_TEST_CONFIG", config.to_string())
+            .env("COGNITO_TARBALL", &bundler_tgz),
+        &log_path("bundlers")?,
+        15 * MINUTE,
+    )?;
+    result.record("node --test e2e/bundlers", &outcome, counts::node(&outcome.output));
+    drop(emu);
+    Ok(())
+}
+
+/// Stage 10: the same wasm-bindgen browser suites as stage 2, in headless Firefox ESR through geckodriver (the
+/// build is stage 2's; only the runner's driver differs). webdriver.json names the Firefox binary.
+fn firefox(result: &mut StageResult) -> Result<()> {
+    let rust_suites = files(&root().join("tests"), |n| n.starts_with("browser_") && n.ends_with(".rs"));
+    if rust_suites.is_empty() {
+        return Err(Error::new("no tests/browser_*.rs"));
+    }
+    let driver = Driver { var: "GECKODRIVER", path: install::geckodriver_path() };
+    for needed in [driver.path.as_path(), Path::new(install::FIREFOX)] {
+        require(needed).map_err(|e| Error::new(format!("{e}: run `cargo xtask install`")))?;
+    }
+    let outcome = browser_tests(&driver, &Value::Null, &["--test", "browser_*"], "firefox")?;
+    result.record("wasm-bindgen tests in Firefox", &outcome, counts::cargo(&outcome.output));
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -687,7 +807,7 @@ mod tests {
         let o = parse(&["--stage".into(), "browser,5".into(), "--no-install".into()]).unwrap();
         assert_eq!(o.stages, vec![2, 5]);
         assert!(!o.install);
-        assert_eq!(parse(&[]).unwrap().stages, vec![1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(parse(&[]).unwrap().stages, (1..=10).collect::<Vec<u8>>());
         assert!(parse(&["--stage".into(), "nope".into()]).is_err());
     }
 
