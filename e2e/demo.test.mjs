@@ -177,13 +177,33 @@ async function withDemo({ name, apiErrors = 0, viewport = { width: 1000, height:
     }
     assert.ok(origins.has(new URL(EMULATOR_URL).origin), "the page talked to the endpoint");
 
-    const storage = await page.evaluate(async () => ({
-      local: localStorage.length,
-      session: sessionStorage.length,
-      cookie: document.cookie,
-      databases: typeof indexedDB.databases === "function" ? (await indexedDB.databases()).length : 0,
-    }));
-    assert.deepEqual(storage, { local: 0, session: 0, cookie: "", databases: 0 }, "nothing stored in the browser");
+    // The one thing the page may store is a remembered device (IndexedDB "cognito-totp-demo"), and each test
+    // that remembers one forgets it again: nothing is left.
+    const storage = await page.evaluate(async () => {
+      const names = typeof indexedDB.databases === "function" ? (await indexedDB.databases()).map((d) => d.name) : [];
+      let devices = 0;
+      if (names.includes("cognito-totp-demo")) {
+        devices = await new Promise((resolve, reject) => {
+          const open = indexedDB.open("cognito-totp-demo");
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const count = db.transaction("devices").objectStore("devices").count();
+            count.onsuccess = () => { db.close(); resolve(count.result); };
+            count.onerror = () => reject(count.error);
+          };
+        });
+      }
+      return {
+        local: localStorage.length,
+        session: sessionStorage.length,
+        cookie: document.cookie,
+        databases: names.filter((n) => n !== "cognito-totp-demo"),
+        devices,
+      };
+    });
+    assert.deepEqual(storage, { local: 0, session: 0, cookie: "", databases: [], devices: 0 },
+      "nothing left stored in the browser");
     const html = await page.content();
     for (const result of await tokensOf.get(page)()) {
       for (const token of [result.AccessToken, result.IdToken, result.RefreshToken].filter(Boolean)) {
@@ -453,6 +473,53 @@ test("bob signs in with his enrolled authenticator", async () => {
     await screen(page, "signed-in");
     await page.locator("[data-testid=totp-status][data-state=on]").waitFor();
     await shot(page, "12-signed-in-with-totp");
+    await signOut(page);
+  });
+});
+
+test("bob remembers this browser, signs in without a code, forgets it, and is asked again", async () => {
+  const bob = seedUser("optional", "bob");
+  await withDemo({ name: "bob-device" }, async (page) => {
+    await signIn(page, "optional", "bob", bob.password);
+    await screen(page, "totp");
+    await page.getByTestId("remember-device").check();
+    await page.getByTestId("totp-code").fill(await codeFor(bob.totpSecret, { nextWindow: true }));
+    await page.getByTestId("totp-submit").click();
+    await screen(page, "signed-in");
+    const mine = page.locator("[data-testid=device]", { hasText: "This browser" });
+    await mine.waitFor();
+    assert.match(await mine.textContent(), /Chromium on Linux.*This browser · remembered/s);
+    await shot(page, "12b-devices-panel");
+    // What the page stored: the device record, in IndexedDB only; the device secret never went over the wire.
+    const record = await page.evaluate(() => new Promise((resolve, reject) => {
+      const open = indexedDB.open("cognito-totp-demo");
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const all = open.result.transaction("devices").objectStore("devices").getAll();
+        all.onsuccess = () => { open.result.close(); resolve(all.result); };
+      };
+    }));
+    assert.equal(record.length, 1);
+    assert.deepEqual(Object.keys(record[0]).sort(), ["groupKey", "key", "password"]);
+    assert.equal((await requestsContaining(record[0].password)).count, 0, "the device password was sent");
+    await signOut(page);
+
+    // The next sign-in in this browser skips the code.
+    await signIn(page, "optional", "bob", bob.password);
+    await screen(page, "signed-in");
+    await page.locator("[data-testid=totp-status][data-state=on]").waitFor();
+
+    // Forgotten: the record is gone, and the next sign-in asks for the code again.
+    await mine.waitFor();
+    await mine.getByTestId("forget-device").click();
+    await expectStatus(page, "success");
+    await page.locator("[data-testid=device]", { hasText: "This browser" }).waitFor({ state: "detached" });
+    await signOut(page);
+    await signIn(page, "optional", "bob", bob.password);
+    await screen(page, "totp");
+    await page.getByTestId("totp-code").fill(await codeFor(bob.totpSecret, { nextWindow: true }));
+    await page.getByTestId("totp-submit").click();
+    await screen(page, "signed-in");
     await signOut(page);
   });
 });

@@ -1,6 +1,7 @@
 // The demo sign-in app. It uses the package exactly as an npm user would, so it doubles as the usage example.
 import init, { CognitoTotp } from "./pkg/cognito_totp.js";
 import { describeError, FACTOR_LABELS } from "./messages.js";
+import { dropDevice, loadDevice, saveDevice } from "./device-store.js";
 
 const DEFAULT_ISSUER = "cognito-totp demo";
 
@@ -12,6 +13,9 @@ let signInName = "";
 let tokens = null;
 let pendingStep = null;
 let enrollment = null; // { mode: "challenge" | "account", setup }
+let signInPool = null;
+// "Remember this browser" ticked on the code screen: the sign-in's new device is then confirmed and stored.
+let rememberWanted = false;
 // A client made when the password field gains focus, with its next sign-in's SRP key computed ahead
 // (`prepare()`), so pressing "Sign in" only pays for the rest of the SRP work.
 let warm = null; // { pool, client }
@@ -260,10 +264,13 @@ function normalizeCode(raw) {
 async function handleStep(step) {
   pendingStep = step;
   switch (step?.type) {
-    case "done":
+    case "done": {
       pendingStep = null;
+      const problem = await rememberIfWanted(step);
       await signedIn(step.tokens, enrollment?.mode === "challenge");
+      if (problem) showError(problem);
       return;
+    }
     case "totpCode": {
       const device = typeof step.friendlyDeviceName === "string" && step.friendlyDeviceName !== ""
         ? step.friendlyDeviceName : "";
@@ -271,6 +278,8 @@ async function handleStep(step) {
         ? `Open your authenticator app (${device}) and enter the 6-digit code it shows.`
         : "Open your authenticator app and enter the 6-digit code it shows.";
       $("totp-code").value = "";
+      $("remember-device").checked = false;
+      $("remember-field").hidden = false;
       showScreen("totp");
       return;
     }
@@ -313,12 +322,16 @@ $("signin-form").addEventListener("submit", (event) => {
   if (username === "") return invalid($("username"), "Enter your username.");
   if (password === "") return invalid($("password"), "Enter your password.");
   busy(form, "Signing in…", async () => {
-    client = takeClient(currentPool());
+    signInPool = currentPool();
+    client = takeClient(signInPool);
     signInName = username;
     enrollment = null;
+    rememberWanted = false;
+    // A device this browser stored for the user goes with the sign-in: no code is asked if Cognito remembers it.
+    const stored = await loadDevice(signInPool.poolId, username);
     let step;
     try {
-      step = await client.signIn(username, password);
+      step = await client.signIn(username, password, stored ? { device: stored } : undefined);
     } catch (err) {
       // Keep the username, but make the user retype the password that was refused.
       $("password").value = "";
@@ -326,7 +339,12 @@ $("signin-form").addEventListener("submit", (event) => {
       throw err;
     }
     $("password").value = "";
+    if (step.deviceError) await dropDevice(signInPool.poolId, username);
     await handleStep(step);
+    if (step.deviceError) {
+      setStatus("This browser is no longer remembered for your account, so a code is needed again.", "info",
+        step.deviceError.name);
+    }
   });
 });
 
@@ -336,6 +354,7 @@ $("totp-form").addEventListener("submit", (event) => {
   const input = $("totp-code");
   const code = normalizeCode(input.value);
   if (!/^\d{6}$/.test(code)) return invalid(input, "Enter the 6-digit code from your authenticator app.");
+  rememberWanted = $("remember-device").checked;
   busy(event.currentTarget, "Verifying…", async () => {
     try {
       await handleStep(await client.confirmTotp(pendingStep, code));
@@ -545,6 +564,77 @@ $("enroll-cancel").addEventListener("click", () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// Remembered devices
+
+/** A name for this browser in the device list. */
+function browserLabel() {
+  const ua = navigator.userAgent;
+  const browser = /Firefox\//.test(ua) ? "Firefox" : /Edg\//.test(ua) ? "Edge" : /Chrom/.test(ua) ? "Chromium"
+    : /Safari\//.test(ua) ? "Safari" : "Browser";
+  const os = /Windows/.test(ua) ? "Windows" : /Mac OS/.test(ua) ? "macOS" : /Android/.test(ua) ? "Android"
+    : /iPhone|iPad/.test(ua) ? "iOS" : /Linux/.test(ua) ? "Linux" : "";
+  return os ? `${browser} on ${os}` : browser;
+}
+
+/** Confirms and stores the sign-in's new device when the user asked; a failure is returned, not thrown. */
+async function rememberIfWanted(step) {
+  if (!rememberWanted || !step.newDevice) return null;
+  rememberWanted = false;
+  try {
+    const device = await client.rememberDevice(step, { name: browserLabel() });
+    await saveDevice(signInPool.poolId, signInName, device.toRecord());
+    device.free();
+    return null;
+  } catch (err) {
+    return err;
+  }
+}
+
+async function renderDevices() {
+  const panel = $("devices-panel");
+  let page;
+  try {
+    page = await client.listDevices(tokens.accessToken, { limit: 60 });
+  } catch {
+    panel.hidden = true; // a pool without device tracking, or no permission: no panel
+    return;
+  }
+  const stored = await loadDevice(signInPool.poolId, signInName);
+  const list = $("devices-list");
+  list.replaceChildren(...page.devices.map((device) => {
+    const item = document.createElement("li");
+    item.dataset.testid = "device";
+    item.dataset.deviceKey = device.key;
+    const name = document.createElement("span");
+    name.className = "device-name";
+    name.textContent = device.name || "Unnamed device";
+    const detail = document.createElement("span");
+    detail.className = "muted";
+    const used = device.lastAuthenticatedAt ? ` · last used ${new Date(device.lastAuthenticatedAt).toLocaleString()}` : "";
+    const here = stored?.key === device.key ? "This browser · " : "";
+    detail.textContent = `${here}${device.remembered === false ? "not remembered" : "remembered"}${used}`;
+    const forget = document.createElement("button");
+    forget.type = "button";
+    forget.className = "btn btn-link";
+    forget.dataset.testid = "forget-device";
+    forget.textContent = "Forget";
+    forget.addEventListener("click", (event) => {
+      clearStatus();
+      busy(event.currentTarget, "Forgetting…", async () => {
+        await client.forgetDevice(tokens.accessToken, device.key);
+        if (stored?.key === device.key) await dropDevice(signInPool.poolId, signInName);
+        await renderDevices();
+        setStatus("Device forgotten: a code will be asked there again.", "success");
+      });
+    });
+    item.append(name, detail, forget);
+    return item;
+  }));
+  $("devices-empty").hidden = page.devices.length > 0;
+  panel.hidden = false;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Signed-in view
 
 async function signedIn(newTokens, enrolledDuringSignIn) {
@@ -621,6 +711,7 @@ async function showAccount(message) {
   $("prefer-totp").hidden = user === null || !totpOn || totpPreferred;
   $("disable-totp").hidden = user === null || !totpOn;
 
+  await renderDevices();
   showScreen("signed-in");
   if (failure !== null) showError(failure);
   else if (message) setStatus(message, "success");
