@@ -2,7 +2,7 @@
 // `type`, every method takes and returns the documented types, and misuse is a compile error
 // (@ts-expect-error). Build the package into www/pkg (`cargo xtask demo`, or the e2e stage of
 // `cargo xtask test`), then: bench/node_modules/.bin/tsc -p tests/typescript
-import init, { CognitoTotp, qrSvg, otpauthUri, totpCode, type Step, type Tokens, type CognitoTotpError, type User } from "cognito-totp";
+import init, { CognitoTotp, Device, qrSvg, otpauthUri, totpCode, type Step, type Tokens, type CognitoTotpError, type User, type DeviceRecord, type DeviceInfo, type DevicePage } from "cognito-totp";
 
 async function main(ask: (l: string) => Promise<string>): Promise<Tokens> {
   await init();
@@ -51,4 +51,28 @@ async function signedIn(auth: CognitoTotp, t: Tokens) {
   // @ts-expect-error: a done step cannot be answered
   const d = await auth.signIn("u", "p"); if (d.type === "done") await auth.confirmTotp(d, "1");
 }
-void main; void signedIn;
+async function devices(auth: CognitoTotp, kept: DeviceRecord | undefined): Promise<DeviceRecord | undefined> {
+  const step = await auth.signIn("u", "p", kept ? { device: kept } : undefined);
+  if (step.deviceError) { const n: string = step.deviceError.name; void n; }
+  if (step.type !== "done" || !step.newDevice) return kept;
+  const key: string = step.newDevice.key + step.newDevice.groupKey;
+  void key;
+  const device: Device = await auth.rememberDevice(step, { name: "Firefox", remember: true });
+  const again = await auth.signIn("u", "p", { device });
+  void again;
+  const record: DeviceRecord = device.toRecord();
+  const restored: Device = Device.fromRecord(record);
+  const page: DevicePage = await auth.listDevices(step.tokens.accessToken, { limit: 10 });
+  const first: DeviceInfo | undefined = page.devices[0];
+  const when: number | undefined = first?.lastAuthenticatedAt;
+  void when;
+  const info: DeviceInfo = await auth.getDevice(step.tokens.accessToken, restored);
+  await auth.updateDeviceStatus(step.tokens.accessToken, info.key, "not_remembered");
+  await auth.forgetDevice(step.tokens.accessToken, device.key);
+  // @ts-expect-error: only the two statuses Cognito knows
+  await auth.updateDeviceStatus(step.tokens.accessToken, info.key, "forever");
+  // @ts-expect-error: the record has a password
+  await auth.signIn("u", "p", { device: { key: "k", groupKey: "g" } });
+  return record;
+}
+void main; void signedIn; void devices;
