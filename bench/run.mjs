@@ -59,9 +59,9 @@ async function prepareSite() {
 async function sizes() {
   const out = join(dirname(resultsPath), 'bundles');
   mkdirSync(out, { recursive: true });
-  const wasm = readFileSync(join(shippedDir, 'kernel_bg.wasm'));
-  // The entry (the JS layer and the kernel's wasm-bindgen glue) bundled and minified as an app's bundler
-  // would: the treatment the peers get.
+  const wasm = readFileSync(join(shippedDir, 'cognito_totp_bg.wasm'));
+  // The entry (wasm-bindgen's module for the whole client, with its snippets) bundled and minified as an app's
+  // bundler would: the treatment the peers get.
   await build({
     entryPoints: [join(shippedDir, 'cognito_totp.js')], bundle: true, minify: true, format: 'esm', platform: 'browser',
     outfile: join(out, 'cognito-totp.js'), logLevel: 'warning',

@@ -6,7 +6,7 @@ import initSrpCrate, { srpCrateClaim } from './srp-crate/srp_crate.js';
 import * as identity from './peers/identity-srp.js';
 import * as amplify from './peers/amplify-srp.js';
 
-const WASM_URL = './pkg/kernel_bg.wasm';
+const WASM_URL = './pkg/cognito_totp_bg.wasm';
 
 let prepared = null;
 
@@ -58,8 +58,9 @@ async function instantiate(n) {
   const bytes = await (await fetch(WASM_URL)).arrayBuffer();
   const times = [];
   for (let i = 0; i < n; i++) {
-    // A fresh copy of the kernel's glue (own module record) so init() cannot reuse the first instance.
-    const glue = await import(`./pkg/kernel.js?fresh=${i}`);
+    // A fresh copy of the package's wasm-bindgen module (own module record) so init() cannot reuse the first
+    // instance.
+    const glue = await import(`./pkg/cognito_totp.js?fresh=${i}`);
     const copy = bytes.slice(0);
     const t0 = performance.now();
     await glue.default({ module_or_path: copy });

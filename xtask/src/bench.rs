@@ -1,8 +1,9 @@
 //! `cargo xtask bench`: builds the release package exactly as it ships, runs the same SRP client step in
 //! cognito-totp, amazon-cognito-identity-js and Amplify v6 (and, as a reference row, the RustCrypto srp crate
 //! compiled to wasm from bench/srp-crate) in one headless Chromium page, weighs the
-//! packages, times wasm instantiation, counts the requests of each flow against a fresh emulator, and
-//! writes `target/bench/results.json` and the README "Figures" table.
+//! packages, times wasm instantiation, counts the requests of each flow against a fresh emulator, profiles the
+//! shipped wasm by crate (twiggy, on a named twin of the module), and writes `target/bench/results.json`, the
+//! README "Figures" table and the figures of docs/size-and-speed.md.
 //!
 //! The browser part is `bench/run.mjs` (playwright-core, esbuild); this file sets up what it needs (the
 //! package, the emulator, a loopback static server with `/config.json`) and reports what it measured.
@@ -17,7 +18,7 @@ use crate::emulator::{self, Announcement};
 use crate::package::{PkgTarget, build_package, read_json};
 use crate::process::{run_logged, tail};
 use crate::serve;
-use crate::{Error, Result, demo, install, root, target_dir};
+use crate::{Error, Result, demo, install, root, target_dir, wasm_size};
 
 struct Options {
     build: bool,
@@ -147,15 +148,18 @@ fn ms(v: Option<f64>) -> String {
     v.map_or_else(|| "?".to_string(), |x| format!("{x:.1} ms"))
 }
 
+/// One member of the results' `machine` (a string as it is, a number printed).
+fn machine_field(r: &Value, k: &str) -> Option<String> {
+    r.get("machine").and_then(|m| m.get(k)).map(|v| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    })
+}
+
 /// The Markdown table (with date and machine) that goes between the README markers.
 pub fn figures_table(r: &Value) -> String {
     let mut out = String::new();
-    let machine = |k: &str| {
-        r.get("machine").and_then(|m| m.get(k)).map(|v| match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        })
-    };
+    let machine = |k: &str| machine_field(r, k);
     out.push_str(&format!(
         "Measured {} on {} cores ({}), Chromium {}, median of n = {} after {} warm-up runs (p90 in brackets).\n\n",
         r.get("date").and_then(Value::as_str).map_or("?", |d| d.get(..10).unwrap_or(d)),
@@ -195,9 +199,9 @@ pub fn figures_table(r: &Value) -> String {
         num(r, &["bundle_gzip_bytes", i]).map_or("?".into(), kb)
     }));
     out.push_str(&format!(
-        "\ncognito-totp download = wasm kernel {} + JS {} (gzip -9 each; the JS is the entry, i.e. the protocol \
-         layer and the kernel's wasm-bindgen glue, bundled with esbuild `--bundle --minify` as the peers are, which \
-         include `qrcode`). Compile + instantiate of the wasm: {} median ({} p90, n = {}).\n\n",
+        "\ncognito-totp download = wasm {} + JS {} (gzip -9 each; the wasm is the shipped `cognito_totp_bg.wasm`, \
+         the JS its wasm-bindgen module `cognito_totp.js` with the snippets, bundled with esbuild `--bundle --minify` \
+         as the peers are, which include `qrcode`). Compile + instantiate of the wasm: {} median ({} p90, n = {}).\n\n",
         num(r, &["cognito_totp_parts_gzip_bytes", "wasm"]).map_or("?".into(), kb),
         num(r, &["cognito_totp_parts_gzip_bytes", "glue"]).map_or("?".into(), kb),
         ms(num(r, &["instantiate_ms", "median"])),
@@ -217,6 +221,26 @@ pub fn figures_table(r: &Value) -> String {
         ));
     }
     out
+}
+
+/// The README's short table: download and SRP CPU per sign-in for each implementation, with date and machine.
+pub fn readme_table(r: &Value) -> String {
+    let machine = |k: &str| machine_field(r, k).unwrap_or_else(|| "?".into());
+    let cells = |cell: &dyn Fn(&str) -> String| IMPLS.iter().map(|i| cell(i)).collect::<Vec<_>>().join(" | ");
+    format!(
+        "| | cognito-totp | amazon-cognito-identity-js | Amplify v6 |\n|---|---:|---:|---:|\n\
+         | download, gzip -9 (sign-in, MFA, TOTP enrollment, QR) | {} |\n\
+         | SRP client CPU per sign-in, Chromium (median) | {} |\n\n\
+         Measured {} on {} cores ({}), Chromium {}, n = {}. Method, the full figures and the wasm's size by crate: \
+         [docs/size-and-speed.md](docs/size-and-speed.md).\n",
+        cells(&|i| num(r, &["bundle_gzip_bytes", i]).map_or("?".into(), kb)),
+        cells(&|i| ms(num(r, &["srp_cpu_ms", i]))),
+        r.get("date").and_then(Value::as_str).map_or("?", |d| d.get(..10).unwrap_or(d)),
+        machine("nproc"),
+        machine("cpu"),
+        machine("chromium"),
+        num(r, &["n"]).unwrap_or(0.0),
+    )
 }
 
 const START: &str = "<!-- bench:start -->";
@@ -272,15 +296,21 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let pkg = dir.join("pkg");
     let shipped = dir.join("pkg-shipped");
     let srp_crate = dir.join("srp-crate-pkg");
+    // The shipped module again with its function names kept, for the size breakdown by crate.
+    let named = dir.join("pkg-named");
     if options.build {
         build_package(&pkg, PkgTarget::Web, &["testing"])?;
         build_package(&shipped, PkgTarget::Web, &[])?;
         build_srp_crate(&srp_crate)?;
-    } else if !pkg.join("kernel_bg.wasm").exists()
-        || !shipped.join("kernel_bg.wasm").exists()
+        wasm_size::build_named(&named)?;
+    } else if !pkg.join("cognito_totp_bg.wasm").exists()
+        || !shipped.join("cognito_totp_bg.wasm").exists()
         || !srp_crate.join("srp_crate_bg.wasm").exists()
+        || !wasm_size::named_wasm(&named).exists()
     {
-        return Err(Error::new("target/bench/pkg{,-shipped} and srp-crate-pkg are not built; run without --no-build"));
+        return Err(Error::new(
+            "target/bench/pkg{,-shipped,-named} and srp-crate-pkg are not built; run without --no-build",
+        ));
     }
 
     let seed_path = root().join("emulator/seed/test.json");
@@ -318,14 +348,24 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         return Err(Error::new(format!("the bench runner failed:\n{}", tail(&log, 30))));
     }
 
-    let results = read_json(&results_path)?;
+    let mut results = read_json(&results_path)?;
+    let breakdown = wasm_size::breakdown(&wasm_size::named_wasm(&named), &shipped.join("cognito_totp_bg.wasm"))?;
+    if let Some(obj) = results.as_object_mut() {
+        obj.insert("wasm_breakdown".into(), breakdown);
+    }
+    std::fs::write(&results_path, format!("{}\n", serde_json::to_string_pretty(&results).unwrap_or_default()))?;
     print_summary(&results);
+    println!("\n{}", wasm_size::table(&results["wasm_breakdown"]));
     println!("wrote {}", results_path.display());
     if options.readme {
         let readme_path = root().join("README.md");
         let readme = std::fs::read_to_string(&readme_path)?;
-        std::fs::write(&readme_path, replace_figures(&readme, &figures_table(&results))?)?;
-        println!("updated the Figures table in README.md");
+        std::fs::write(&readme_path, replace_figures(&readme, &readme_table(&results))?)?;
+        let doc_path = root().join("docs/size-and-speed.md");
+        let doc = std::fs::read_to_string(&doc_path)?;
+        let full = format!("{}\n{}", figures_table(&results), wasm_size::table(&results["wasm_breakdown"]));
+        std::fs::write(&doc_path, replace_figures(&doc, &full)?)?;
+        println!("updated the figures in README.md and docs/size-and-speed.md");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -375,6 +415,24 @@ mod tests {
         assert!(t.contains("| sign-in with TOTP | 3 | 3 |"), "{t}");
         // A missing figure shows as "?" rather than failing the write.
         assert!(t.contains("| sign-in through MFA_SETUP | ? | ? |"), "{t}");
+    }
+
+    #[test]
+    fn the_readme_table_is_download_and_srp_time() {
+        let r = json!({
+            "date": "2026-11-26T07:00:00Z", "n": 30,
+            "machine": { "nproc": 2, "cpu": "Test CPU", "chromium": "156.0" },
+            "srp_cpu_ms": { "cognito-totp": 18.25, "amazon-cognito-identity-js": 160.0, "amplify": 163.0 },
+            "bundle_gzip_bytes": { "cognito-totp": 121000, "amazon-cognito-identity-js": 36365 },
+        });
+        let t = readme_table(&r);
+        assert!(
+            t.contains("| download, gzip -9 (sign-in, MFA, TOTP enrollment, QR) | 121.0 KB | 36.4 KB | ? |"),
+            "{t}"
+        );
+        assert!(t.contains("| SRP client CPU per sign-in, Chromium (median) | 18.2 ms | 160.0 ms | 163.0 ms |"), "{t}");
+        assert!(t.contains("Measured 2026-11-26 on 2 cores (Test CPU), Chromium 156.0, n = 30."), "{t}");
+        assert!(t.contains("docs/size-and-speed.md"), "{t}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod package;
 mod process;
 mod serve;
 mod test;
+mod wasm_size;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -75,10 +76,11 @@ commands:
            --no-install        skip the install steps
   bench    SRP CPU, package size, instantiate time and requests per flow, against
            amazon-cognito-identity-js and Amplify v6 in one headless Chromium page;
-           writes target/bench/results.json and the README Figures table
+           and the shipped wasm's size by crate (twiggy); writes target/bench/results.json,
+           the README Figures table and the figures of docs/size-and-speed.md
            --n N               measured runs per implementation (default 30)
-           --no-build          reuse target/bench/pkg as it is
-           --no-readme         leave README.md alone
+           --no-build          reuse target/bench/pkg* as they are
+           --no-readme         leave README.md and docs/size-and-speed.md alone
   package  build the npm package as it ships (wasm-pack, wasm-opt, package.json)
            --target web|bundler  wasm-bindgen target (default web)
            --out DIR           output directory (default pkg/)

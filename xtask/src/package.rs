@@ -81,6 +81,14 @@ const BUNDLER_ENTRY: &[&str] = &["index.js", "index.d.ts"];
 /// entry. With feature `testing` the module also exports the deterministic SRP step (`srpPasswordClaim`,
 /// `SrpPrepared`).
 pub fn build_package(out_dir: &Path, target: PkgTarget, features: &[&str]) -> Result<()> {
+    wasm_pack_build(out_dir, target, features)?;
+    optimize_package(out_dir)?;
+    finish_manifest(out_dir, target)
+}
+
+/// The first step of [`build_package`] alone: wasm-pack's output in `out_dir` (recreated), before wasm-opt. The
+/// bench uses it to get the same module with its function names, for the size breakdown.
+pub fn wasm_pack_build(out_dir: &Path, target: PkgTarget, features: &[&str]) -> Result<()> {
     // wasm-pack adds to what is there; a file of an older layout must not ship (or be listed) again.
     if out_dir.exists() {
         std::fs::remove_dir_all(out_dir)?;
@@ -107,8 +115,7 @@ pub fn build_package(out_dir: &Path, target: PkgTarget, features: &[&str]) -> Re
     if !status.success() {
         return Err(Error::new(format!("wasm-pack build --target {} failed ({status})", target.name())));
     }
-    optimize_package(out_dir)?;
-    finish_manifest(out_dir, target)
+    Ok(())
 }
 
 /// `cargo xtask package [--target web|bundler] [--out DIR]`: the npm package as it ships (default: web, in `pkg/`),
