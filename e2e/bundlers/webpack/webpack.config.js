@@ -8,4 +8,6 @@ export default {
   // cognito-totp's bundler build imports its .wasm as an ES module. webpack 5.112 enables this by itself when no
   // rule claims .wasm files; older webpack 5 releases refuse the import without it.
   experiments: { asyncWebAssembly: true },
+  // The package's wasm is about 280 KiB (122 KB gzip), over webpack's default 244 KiB hint.
+  performance: { maxAssetSize: 400 * 1024 },
 };
