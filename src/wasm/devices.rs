@@ -39,12 +39,7 @@ struct Record<'a> {
 
 impl Device {
     fn handed_out(device: CoreDevice) -> JsValue {
-        DEVICES.with(|devices| {
-            let id = devices.insert_pending(device);
-            let object = JsValue::from(Device { id });
-            devices.link(object.unchecked_ref(), id);
-            object
-        })
+        DEVICES.with(|devices| devices.hand_out(device, |id| JsValue::from(Device { id })))
     }
 
     fn device(&self) -> Result<Rc<CoreDevice>, JsValue> {

@@ -53,6 +53,15 @@ impl<T: 'static> Hidden<T> {
         id
     }
 
+    /// Keeps `value` for the object `make` builds from its id (a wasm-bindgen class holding only the id), and
+    /// hands that object out.
+    pub fn hand_out(&self, value: T, make: impl FnOnce(u32) -> JsValue) -> JsValue {
+        let id = self.insert_pending(value);
+        let object = make(id);
+        self.link(object.unchecked_ref(), id);
+        object
+    }
+
     pub fn link(&self, object: &Object, id: u32) {
         let held = JsValue::from(id);
         self.ids.set(object, &held);

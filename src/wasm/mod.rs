@@ -390,12 +390,7 @@ pub struct TotpSetup {
 impl TotpSetup {
     /// The JS object for a new setup, registered so that `verifyTotp` can find it again.
     fn handed_out(setup: CoreSetup) -> JsValue {
-        SETUPS.with(|setups| {
-            let id = setups.insert_pending(setup);
-            let object = JsValue::from(TotpSetup { id });
-            setups.link(object.unchecked_ref(), id);
-            object
-        })
+        SETUPS.with(|setups| setups.hand_out(setup, |id| JsValue::from(TotpSetup { id })))
     }
 
     fn setup(&self) -> Result<Rc<CoreSetup>, JsValue> {
